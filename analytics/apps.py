@@ -1,0 +1,8 @@
+"""App configuration of the analytics app."""
+
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    name = "analytics"
+    verbose_name = "Analytics"

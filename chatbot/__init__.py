@@ -1,0 +1,1 @@
+"""The rule-based chatbot: engine, conversations, the widget API and escalation to a ticket."""

@@ -1,0 +1,1 @@
+"""The customer database: contacts, organisations, attributes, one timeline per contact."""

@@ -1,0 +1,8 @@
+"""App configuration of the core app."""
+
+from django.apps import AppConfig
+
+
+class HelpdeskConfig(AppConfig):
+    name = "helpdesk"
+    verbose_name = "Helpdesk core"

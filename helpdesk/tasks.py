@@ -1,0 +1,28 @@
+"""Core Celery tasks: a heartbeat that shows workers and beat are alive, and a ping."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+from .events import record_event
+from .models import Event
+
+HEARTBEAT_KEY = "celery:heartbeat"
+
+
+@shared_task(name="helpdesk.tasks.heartbeat")
+def heartbeat() -> str:
+    """Run by beat every minute; /healthz reports when a worker last ran it."""
+    now = timezone.now().isoformat()
+    cache.set(HEARTBEAT_KEY, now, timeout=None)
+    return now
+
+
+@shared_task(name="helpdesk.tasks.ping")
+def ping(token: str) -> str:
+    """Record one `system.ping` event carrying `token`: proves a worker reaches the database."""
+    if not Event.objects.filter(kind="system.ping", data__token=token).exists():
+        record_event(kind="system.ping", data={"token": token})
+    return token

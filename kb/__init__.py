@@ -1,0 +1,1 @@
+"""Knowledge base, FAQ and guided troubleshooters: the public help center."""

@@ -1,0 +1,8 @@
+"""App configuration of the tickets app."""
+
+from django.apps import AppConfig
+
+
+class TicketsConfig(AppConfig):
+    name = "tickets"
+    verbose_name = "Tickets"
