@@ -10,5 +10,6 @@ from django.utils.translation import get_language_bidi
 def site(request: HttpRequest) -> dict:
     return {
         "SITE_NAME": settings.SITE_NAME,
+        "SUPPORT_EMAIL": settings.DEFAULT_FROM_EMAIL,
         "TEXT_DIR": "rtl" if get_language_bidi() else "ltr",
     }

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "helpdesk.visitors.VisitorMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -147,6 +148,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": 60.0},
+    "flush-event-buffer": {"task": "helpdesk.tasks.flush_event_buffer", "schedule": 10.0},
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -6,6 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from kb import seo
+from kb import views as kb_views
+
 from . import views
 
 api_v1 = [
@@ -25,6 +28,9 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("desk/", include("tickets.desk_urls")),
+    path("kb/files/<int:pk>/<str:filename>", kb_views.attachment, name="kb-attachment"),
+    path("robots.txt", seo.robots_txt, name="robots"),
+    path("sitemap.xml", seo.sitemap_xml, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -30,13 +30,25 @@ def main() -> int:
     for lang in LANGS:
         po_path = ROOT / "locale" / lang / "LC_MESSAGES" / "django.po"
         po = polib.pofile(str(po_path))
+        po.metadata.update(
+            {
+                "Project-Id-Version": "helpdesk",
+                "Language": lang,
+                "Language-Team": f"helpdesk {lang}",
+                "Last-Translator": "helpdesk maintainers",
+                "PO-Revision-Date": po.metadata.get("POT-Creation-Date", ""),
+            }
+        )
         for entry in po:
             text = strings.get(entry.msgid, {}).get(lang)
-            if text:
+            if text and entry.msgid_plural:
+                forms = text if isinstance(text, list) else [text]
+                entry.msgstr_plural = {i: form for i, form in enumerate(forms)}
+            elif text:
                 entry.msgstr = text
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
-            elif not entry.msgstr and not entry.obsolete:
+            elif not (entry.msgstr or any(entry.msgstr_plural.values())) and not entry.obsolete:
                 missing += 1
                 print(f"missing {lang}: {entry.msgid!r}")
         po.save()

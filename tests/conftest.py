@@ -39,6 +39,7 @@ def _eager_celery_and_clean_cache(request):
     """Run tasks in-process for ordinary tests; `services` tests talk to a real broker."""
     from django.core.cache import cache
 
+    from helpdesk import events
     from helpdesk.celery import app
 
     is_real = "services" in request.keywords
@@ -46,6 +47,7 @@ def _eager_celery_and_clean_cache(request):
     app.conf.task_always_eager = not is_real
     app.conf.task_eager_propagates = True
     cache.clear()
+    events._local_buffer.clear()  # hot-path events buffered by an earlier test
     yield
     app.conf.task_always_eager = previous
 
