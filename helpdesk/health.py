@@ -40,7 +40,7 @@ def check_broker() -> dict:
 
 def check_search() -> dict:
     conn = settings.HAYSTACK_CONNECTIONS["default"]
-    if "whoosh" not in conn["ENGINE"]:
+    if "whoosh" not in conn["ENGINE"].lower():
         from haystack import connections
 
         backend = connections["default"].get_backend()

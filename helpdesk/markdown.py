@@ -136,3 +136,13 @@ def _resolved_href(match: re.Match, resolve_link: Callable[[str, str], str | Non
 def strip_tags(fragment: str) -> str:
     """Plain text of HTML (for summaries, search and emails); entities stay escaped."""
     return nh3.clean(fragment or "", tags=set())
+
+
+_HEADING_ANCHOR = re.compile(r'<a class="heading-anchor"[^>]*>.*?</a>', re.S)
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|td|th|pre|blockquote|dd|dt)>", re.I)
+
+
+def plain_text(fragment: str) -> str:
+    """Readable text of rendered HTML for the index and snippets: no anchors, tags or entities."""
+    text = _BLOCK_END.sub(lambda m: m.group(0) + " ", _HEADING_ANCHOR.sub("", fragment or ""))
+    return " ".join(html.unescape(strip_tags(text)).split())

@@ -149,6 +149,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": 60.0},
     "flush-event-buffer": {"task": "helpdesk.tasks.flush_event_buffer", "schedule": 10.0},
+    "reconcile-search-index": {"task": "helpdesk.search_tasks.reconcile_index", "schedule": 900.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -161,7 +162,7 @@ def _haystack_connection(url: str) -> dict:
     parts = urlsplit(url)
     if parts.scheme == "whoosh":
         return {
-            "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+            "ENGINE": "helpdesk.search_backend.HelpdeskWhooshEngine",
             "PATH": parts.path or str(VAR_DIR / "whoosh_index"),
         }
     if parts.scheme in {"elasticsearch", "elasticsearch7", "http", "https"}:
@@ -181,6 +182,9 @@ def _haystack_connection(url: str) -> dict:
 
 HAYSTACK_CONNECTIONS = {"default": _haystack_connection(SEARCH_URL)}
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 10
+# Index writes go through the `search` queue after commit (helpdesk/search_sync.py).
+HAYSTACK_SIGNAL_PROCESSOR = "helpdesk.search_sync.QueuedSignalProcessor"
+HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 
 # --- Email ----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -60,6 +60,8 @@ def _visible_articles(audience: str, language: str):
     return (
         qs.filter(Q(language=language) | Q(language=default_language()) | Q(source__isnull=True))
         .select_related("live_revision")
+        # Lists need titles and summaries only: leave the bodies in the database.
+        .defer("body", "live_revision__body", "live_revision__body_html", "live_revision__toc")
         .order_by("position", "id")
     )
 
@@ -325,3 +327,9 @@ def faq_detail(*, group_id: int, language: str, audience: str) -> dict | None:
             if faq["id"] == group_id:
                 return {"category": group, "faq": faq}
     return None
+
+
+def category_choices(language: str) -> list[tuple[str, str]]:
+    """(slug, name) of every category, for the search filter."""
+    page = home_page(language=language, audience="public")
+    return [(c["slug"], c["name"]) for c in page["categories"]]

@@ -196,8 +196,9 @@ def publish_article(*, article: Article, user=None) -> Article:
 
 
 def _set_status(article: Article, status: str) -> Article:
-    Article.objects.filter(pk=article.pk).update(status=status, updated_at=timezone.now())
     article.refresh_from_db()
+    article.status = status
+    article.save(update_fields=["status", "updated_at"])  # a save: the index hears of it
     invalidate_after_commit()
     return article
 
@@ -405,7 +406,8 @@ def create_faq(
 
 
 def set_faq_status(*, faq: Faq, status: str) -> Faq:
-    Faq.objects.filter(pk=faq.pk).update(status=status, updated_at=timezone.now())
     faq.refresh_from_db()
+    faq.status = status
+    faq.save(update_fields=["status", "updated_at"])
     invalidate_after_commit()
     return faq

@@ -12,5 +12,7 @@ urlpatterns = [
     path("articles/<int:pk>/<str:slug>/", views.article_detail, name="kb-article"),
     path("articles/<int:pk>/vote", views.article_vote, name="kb-vote"),
     path("faq/", views.faq_list, name="kb-faq"),
+    path("search/", views.search_page, name="kb-search"),
+    path("search/go/<str:search_id>/<str:kind>/<int:pk>/", views.search_click, name="kb-search-go"),
     path("faq/<int:pk>/", views.faq_detail, name="kb-faq-detail"),
 ]

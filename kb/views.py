@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import selectors, services
-from .forms import VoteForm
-from .models import Article, ArticleAttachment, Vote
+from . import search, selectors, services
+from .forms import SearchForm, VoteForm
+from .models import Article, ArticleAttachment, Faq, Vote
 
 # Images render inline inside articles; everything else (and SVG, which can carry script)
 # is only ever downloaded.
@@ -128,3 +128,51 @@ def attachment(request: HttpRequest, pk: int, filename: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@ratelimit(key="ip", rate="60/m", block=False)
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Search results: shareable URL, filters, highlighted snippets, never a dead end."""
+    if getattr(request, "limited", False):
+        response = render(request, "kb/search_results.html", {"is_limited": True}, status=429)
+        response["Retry-After"] = "60"
+        return response
+    form = SearchForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "kb/search_results.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    results = search.search(
+        raw_query=data["q"],
+        language=get_language(),
+        audience=_audience(request),
+        page=data["page"] or 1,
+        only_language=data["in_language"],
+        category=data["category"],
+        visitor_id=request.visitor_id,
+        session_id=request.analytics_session_id,
+    )
+    context = {
+        "form": form,
+        "results": results,
+        "categories": selectors.category_choices(get_language()),
+    }
+    return render(request, "kb/search_results.html", context)
+
+
+def search_click(request: HttpRequest, search_id: str, kind: str, pk: int) -> HttpResponse:
+    """Record which result a reader opened, then go there (works without JavaScript)."""
+    model = Article if kind == "article" else Faq
+    obj = get_object_or_404(model, pk=pk)
+    search.record_click(
+        search_id=search_id[:32], kind=kind, group_id=obj.group_id,
+        position=_int(request.GET.get("pos")), language=get_language(),
+        visitor_id=request.visitor_id, session_id=request.analytics_session_id,
+    )  # fmt: skip
+    return redirect(obj.get_absolute_url())
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(0, min(int(value or 0), 1000))
+    except ValueError:
+        return 0

@@ -29,7 +29,7 @@ def _isolated_storage(tmp_path_factory) -> None:
     root = tmp_path_factory.mktemp("helpdesk")
     settings.MEDIA_ROOT = root / "media"
     conn = settings.HAYSTACK_CONNECTIONS["default"]
-    if "whoosh" in conn["ENGINE"]:
+    if "whoosh" in conn["ENGINE"].lower():
         conn["PATH"] = str(root / "whoosh_index")
         connections.reload("default")
 

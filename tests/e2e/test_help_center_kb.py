@@ -29,7 +29,10 @@ def article():
     section = SectionFactory(names={"en": "Tracking", "ar": "التتبع"})
     source = make_article(section=section, title="Track your order", body=BODY, labels=["tracking"])
     make_article(
-        source=source, language="ar", title="تتبع طلبك", body="## أين رابط التتبع\n\nافتح **طلباتي**."
+        source=source,
+        language="ar",
+        title="تتبع طلبك",
+        body="## أين رابط التتبع\n\nافتح **طلباتي**.",
     )
     make_article(section=section, title="Missing parcels", labels=["tracking"])
     return source

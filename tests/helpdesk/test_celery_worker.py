@@ -3,50 +3,29 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from helpdesk.celery import enqueue_on_commit
 from helpdesk.models import Event
 from helpdesk.tasks import ping
+from tests.workers import celery_worker, wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def worker():
-    """Start `celery worker` against the test database and Redis; stop it afterwards."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "-Q", "default,search",
-         "-c", "1", "--pool", "solo", "--without-heartbeat", "--without-gossip",
-         "--without-mingle", "-l", "INFO", "-n", f"test-{uuid.uuid4().hex[:6]}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    yield proc
-    proc.terminate()
-    output = proc.communicate(timeout=30)[0]
-    print("--- worker log ---\n" + output[-4000:])
+    with celery_worker() as proc:
+        yield proc
 
 
 def _wait_for(token: str, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if Event.objects.filter(kind="system.ping", data__token=token).exists():
-            return True
-        time.sleep(0.2)
-    return False
+    return wait_until(
+        lambda: Event.objects.filter(kind="system.ping", data__token=token).exists(), seconds
+    )
 
 
 def test_worker_processes_committed_task_and_never_the_rolled_back_one(worker):

@@ -50,7 +50,7 @@ def test_startup_refuses_the_development_key_when_debug_is_off():
 @pytest.mark.parametrize(
     ("url", "engine", "key", "value"),
     [
-        ("whoosh:///srv/index", "whoosh_backend.WhooshEngine", "PATH", "/srv/index"),
+        ("whoosh:///srv/index", "search_backend.HelpdeskWhooshEngine", "PATH", "/srv/index"),
         (
             "elasticsearch://es:9200/kb",
             "elasticsearch7_backend.Elasticsearch7SearchEngine",

@@ -1,0 +1,228 @@
+"""A haystack Whoosh backend fit for production: one writer, bounded lock waits, a shared searcher.
+
+What the stock backend does and this one does not (measured in ../shared/research/dependencies.md):
+- a new searcher per indexed document (update_document) and per query: here deletes are batched
+  in one searcher and queries reuse a per-thread searcher refreshed only when the index changed;
+- compound segment files copied into memory by every reader: here segments are not compound;
+- removals that meet a held write lock are logged and dropped (deleted articles stay
+  searchable): here every write waits a bounded time and then raises, so the Celery task on the
+  `search` queue retries it;
+- an extra content-type narrowing search per query: here it is a filter on the same searcher.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from django.conf import settings
+from django.utils.encoding import force_str
+from haystack.backends import BaseEngine
+from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+from haystack.utils import get_identifier
+from haystack.utils.app_loading import haystack_get_model
+from whoosh import query as wq
+from whoosh.fields import TEXT
+
+# Seconds a writer waits for the lock before giving up (and the task retrying).
+DEFAULT_LOCK_TIMEOUT = 10.0
+_local = threading.local()
+
+
+class HelpdeskWhooshBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        # Never swallow index errors: the caller (a Celery task) must see them and retry.
+        self.silently_fail = False
+
+    def build_schema(self, fields):
+        content_field_name, schema = super().build_schema(fields)
+        for field in fields.values():
+            name = field.index_fieldname
+            if isinstance(schema[name], TEXT):
+                # Not sortable (no per-document column to write), stored only when asked.
+                schema.remove(name)
+                schema.add(
+                    name,
+                    TEXT(
+                        stored=field.stored,
+                        analyzer=schema_analyzer(field),
+                        field_boost=field.boost,
+                        spelling=field.document,
+                    ),
+                )
+        return content_field_name, schema
+
+    # --- writes ----------------------------------------------------------------------------
+    def _writer(self):
+        if not self.setup_complete:
+            self.setup()
+        # A plain writer that waits a bounded time, then raises LockError.
+        timeout = getattr(settings, "SEARCH_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)
+        return self.index.writer(timeout=timeout, compound=False)
+
+    def update(self, index, iterable, commit=True):
+        docs = []
+        for obj in iterable:
+            try:
+                doc = index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            doc.pop("boost", None)
+            docs.append({key: self._from_python(value) for key, value in doc.items()})
+        if docs:
+            self._write(delete_ids=[d[ID] for d in docs], add=docs)
+
+    def remove(self, obj_or_string, commit=True):
+        self.remove_ids([get_identifier(obj_or_string)])
+
+    def remove_ids(self, ids: list[str]) -> None:
+        if ids:
+            self._write(delete_ids=ids, add=[])
+
+    def _write(self, *, delete_ids: list[str], add: list[dict]) -> None:
+        writer = self._writer()
+        try:
+            with writer.searcher() as searcher:  # one searcher for every delete
+                for doc_id in delete_ids:
+                    writer.delete_by_term(ID, doc_id, searcher=searcher)
+            for doc in add:
+                writer.add_document(**doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def clear(self, models=None, commit=True):
+        if models is None:
+            self.delete_index()
+            return
+        cts = [f"{m._meta.app_label}.{m._meta.model_name}" for m in models]
+        writer = self._writer()
+        try:
+            for ct in cts:
+                writer.delete_by_term(DJANGO_CT, ct)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    # --- reads -----------------------------------------------------------------------------
+    def searcher(self):
+        """This thread's searcher, reopened only when the index on disk has changed."""
+        if not self.setup_complete:
+            self.setup()
+        cache = _local.__dict__.setdefault("searchers", {})
+        token = self._index_token()
+        cached = cache.get(self.path)
+        if cached is None or cached[0] != token:
+            if cached is not None:
+                cached[1].close()
+            cached = (token, self.index.searcher())
+            cache[self.path] = cached
+        return cached[1]
+
+    def _index_token(self) -> tuple:
+        # The generation alone is not enough: a rebuilt index starts counting again, so the
+        # table-of-contents file's identity tells an old generation 3 from a new one.
+        generation = self.index.latest_generation()
+        toc = os.path.join(self.path, f"_{self.index.indexname}_{generation}.toc")
+        try:
+            stat = os.stat(toc)
+        except FileNotFoundError:
+            return (generation, None)
+        return (generation, stat.st_ino, stat.st_mtime_ns)
+
+    def indexed_ids(self, model_ct: str) -> dict[str, object]:
+        """Every document id of one model with its stored `updated` value (for reconcile)."""
+        searcher = self.searcher()
+        hits = searcher.search(wq.Term(DJANGO_CT, model_ct), limit=None)
+        return {hit[ID]: hit.get("updated") for hit in hits}
+
+    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, fields="",
+               highlight=False, facets=None, date_facets=None, query_facets=None,
+               narrow_queries=None, spelling_query=None, within=None, dwithin=None,
+               distance_point=None, models=None, limit_to_registered_models=None,
+               result_class=None, **kwargs):  # fmt: skip
+        if not self.setup_complete:
+            self.setup()
+        query_string = force_str(query_string or "")
+        if not query_string.strip():
+            return {"results": [], "hits": 0}
+        parsed = self.parser.parse(query_string)
+        if parsed is None or parsed is wq.NullQuery:
+            return {"results": [], "hits": 0}
+        searcher = self.searcher()
+        page_num, page_length = self.calculate_page(start_offset, end_offset)
+        raw_page = searcher.search_page(
+            parsed, page_num, pagelen=page_length, filter=self._filter(narrow_queries, models),
+            sortedby=[s.lstrip("-") for s in sort_by] if sort_by else None,
+            reverse=bool(sort_by and sort_by[0].startswith("-")),
+        )  # fmt: skip
+        if raw_page.pagenum < page_num:  # Whoosh answers the last page for a page past the end
+            return {"results": [], "hits": 0, "spelling_suggestion": None}
+        return self._process_results(
+            raw_page, query_string=query_string, spelling_query=spelling_query,
+            result_class=result_class,
+        )  # fmt: skip
+
+    def _filter(self, narrow_queries, models):
+        parts = [self.parser.parse(force_str(nq)) for nq in (narrow_queries or ())]
+        if models:
+            cts = sorted(f"{m._meta.app_label}.{m._meta.model_name}" for m in models)
+            parts.append(wq.Or([wq.Term(DJANGO_CT, ct) for ct in cts]))
+        return wq.And(parts) if parts else None
+
+    def _process_results(self, raw_page, highlight=False, query_string="", spelling_query=None,
+                         result_class=None, facet_types=None):  # fmt: skip
+        from haystack import connections
+        from haystack.models import SearchResult
+
+        unified = connections[self.connection_alias].get_unified_index()
+        results = []
+        for offset, hit in enumerate(raw_page):
+            app_label, model_name = hit[DJANGO_CT].split(".")
+            model = haystack_get_model(app_label, model_name)
+            if model is None:
+                continue
+            index = unified.get_index(model)
+            stored = {
+                key: index.fields[key].convert(value) if key in index.fields else value
+                for key, value in hit.items()
+                if key not in (DJANGO_CT, DJANGO_ID)
+            }
+            results.append(
+                (result_class or SearchResult)(
+                    app_label, model_name, hit[DJANGO_ID], raw_page.score(offset) or 0, **stored
+                )
+            )
+        return {"results": results, "hits": len(raw_page), "facets": {},
+                "spelling_suggestion": None}  # fmt: skip
+
+
+def schema_analyzer(field):
+    """The analyzer a haystack field asked for, or Whoosh's stemming analyzer by default."""
+    from whoosh.analysis import StemmingAnalyzer
+
+    return field.analyzer or StemmingAnalyzer()
+
+
+class HelpdeskWhooshEngine(BaseEngine):
+    backend = HelpdeskWhooshBackend
+    query = WhooshSearchQuery
+
+
+def suggest_spelling(backend, words: list[str], field: str = "text") -> list[str]:
+    """Closest indexed word for each word the index does not know (Whoosh's corrector)."""
+    searcher = backend.searcher()
+    corrector = searcher.corrector(field)
+    suggestions = []
+    for word in words:
+        if searcher.doc_frequency(field, word):
+            suggestions.append(word)
+            continue
+        found = corrector.suggest(word, limit=1, maxdist=2)
+        suggestions.append(found[0] if found else word)
+    return suggestions
