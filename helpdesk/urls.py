@@ -14,6 +14,7 @@ from . import views
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("kb/", include("kb.api_urls")),
     path("search/", include("kb.search_urls")),
 ]
 

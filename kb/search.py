@@ -64,6 +64,7 @@ class SearchPage:
     query: CleanQuery
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
+    total_is_estimate: bool = False
     page: int = 1
     pages: int = 0
     is_fuzzy: bool = False
@@ -95,7 +96,7 @@ def _base_queryset(audience: str, lang: str, only_language: str, category: str):
 
 
 def _raw_hits(query: CleanQuery, lang: str, audience: str, only_language: str, category: str,
-              *, fuzzy: bool) -> list:  # fmt: skip
+              *, fuzzy: bool) -> SearchQuerySet:  # fmt: skip
     sqs = _base_queryset(audience, lang, only_language, category)
     default = index_language(settings.LANGUAGE_CODE)
     content = _fields_query(query.text, lang, fuzzy=fuzzy)
@@ -103,7 +104,7 @@ def _raw_hits(query: CleanQuery, lang: str, audience: str, only_language: str, c
     if default != lang:  # untranslated articles are found in the default language too
         content |= _fields_query(query.text, default, fuzzy=fuzzy)
         language_filter |= SQ(language=default)
-    return list(sqs.filter(content).filter(language_filter)[: MAX_RESULTS * 2])
+    return sqs.filter(content).filter(language_filter)
 
 
 def search(*, raw_query: str, language: str, audience: str, page: int = 1,
@@ -115,13 +116,22 @@ def search(*, raw_query: str, language: str, audience: str, page: int = 1,
     if not query.text:
         return result
     lang = index_language(language)
-    raw = _raw_hits(query, lang, audience, only_language, category, fuzzy=False)
+    # Two hits per article on the page at most (its translation and its original).
+    wanted = min(result.page * PER_PAGE, MAX_RESULTS) * 2
+    sqs = _raw_hits(query, lang, audience, only_language, category, fuzzy=False)
+    raw = list(sqs[:wanted])
     if not raw:
-        raw = _raw_hits(query, lang, audience, only_language, category, fuzzy=True)
+        sqs = _raw_hits(query, lang, audience, only_language, category, fuzzy=True)
+        raw = list(sqs[:wanted])
         result.is_fuzzy = bool(raw)
     groups = _best_per_group(raw, lang)
-    result.total = len(groups)
-    result.pages = (len(groups) + PER_PAGE - 1) // PER_PAGE
+    saw_everything = len(raw) < wanted
+    if saw_everything:
+        result.total = len(groups)
+    else:  # the index's estimate counts translations too; halve it, as `wanted` doubled
+        result.total = min(max(sqs.count() // 2, len(groups)), MAX_RESULTS)
+    result.total_is_estimate = not saw_everything
+    result.pages = min((result.total + PER_PAGE - 1) // PER_PAGE, MAX_RESULTS // PER_PAGE)
     start = (result.page - 1) * PER_PAGE
     result.hits = _load_hits(groups[start : start + PER_PAGE], query.text, language, start)
     if not groups or result.is_fuzzy:

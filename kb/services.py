@@ -64,7 +64,9 @@ def resolve_internal_link(language: str):
 
 
 def _set_labels(article: Article, labels: list[str]) -> list[str]:
-    names = sorted({slugify(name)[:50] for name in labels if slugify(name)})
+    names = sorted(
+        {slugify(n, allow_unicode=True)[:50] for n in labels if slugify(n, allow_unicode=True)}
+    )
     objs = [Label.objects.get_or_create(name=name)[0] for name in names]
     article.labels.set(objs)
     return names
@@ -86,6 +88,8 @@ def save_article_draft(
     Returns the new revision, or None when nothing changed.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
+    # Browsers send CRLF from textareas: store one form, so "no change" really is no change.
+    title, summary, body = title.strip(), summary.strip(), body.replace("\r\n", "\n")
     label_names = _set_labels(article, labels) if labels is not None else _label_names(article)
     latest = article.revisions.order_by("-number").first()
     if latest and (latest.title, latest.summary, latest.body, latest.labels) == (
@@ -184,7 +188,7 @@ def publish_article(*, article: Article, user=None) -> Article:
     article.status = Status.PUBLISHED
     article.published_at = article.published_at or timezone.now()
     article.save(update_fields=["live_revision", "status", "published_at", "updated_at"])
-    if article.source_id is None and previous is not None and previous.pk != latest.pk:
+    if article.source_id is None and _content_changed(previous, latest):
         article.translations.exclude(translated_from=latest).update(is_outdated=True)
     record_event(
         kind="kb.article_published",
@@ -193,6 +197,14 @@ def publish_article(*, article: Article, user=None) -> Article:
     )
     invalidate_after_commit()
     return article
+
+
+def _content_changed(previous: ArticleRevision | None, latest: ArticleRevision) -> bool:
+    """Did the text readers see change? (Restoring the live text again is not a change.)"""
+    if previous is None:
+        return False
+    fields = ("title", "summary", "body")
+    return any(getattr(previous, f) != getattr(latest, f) for f in fields)
 
 
 def _set_status(article: Article, status: str) -> Article:
@@ -390,6 +402,13 @@ def create_faq(
     status: str = Status.DRAFT,
     position: int | None = None,
 ) -> Faq:
+    if source is not None:
+        if source.source_id:
+            raise KbError("Translate the original question, not another translation.")
+        if source.language == language:
+            raise KbError("A translation must be in another language than its source.")
+        if Faq.objects.filter(source=source, language=language).exists():
+            raise KbError(f"A {language} translation of this question already exists.")
     if position is None:
         highest = Faq.objects.filter(category=category).aggregate(m=Max("position"))["m"]
         position = (highest or 0) + 1
@@ -411,3 +430,24 @@ def set_faq_status(*, faq: Faq, status: str) -> Faq:
     faq.save(update_fields=["status", "updated_at"])
     invalidate_after_commit()
     return faq
+
+
+def update_article_settings(
+    *,
+    article: Article,
+    visibility: str | None = None,
+    position: int | None = None,
+    section: Section | None = None,
+    slug: str | None = None,
+) -> Article:
+    """Change where and to whom an article shows; its text and revisions stay as they are."""
+    pairs = (("visibility", visibility), ("position", position), ("section", section),
+             ("slug", slug))  # fmt: skip
+    changes = {name: value for name, value in pairs if value is not None}
+    if changes:
+        article.refresh_from_db()
+        for name, value in changes.items():
+            setattr(article, name, value)
+        article.save(update_fields=[*changes, "updated_at"])  # a save: the index hears of it
+        invalidate_after_commit()
+    return article

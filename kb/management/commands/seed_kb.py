@@ -27,14 +27,57 @@ VOCABULARY = (
 )
 WORDS = VOCABULARY.split()
 BATCH = 1000
-TEMPLATES = 50  # distinct bodies; rendering Markdown is the slow part, so bodies repeat
+TEMPLATES = 200  # distinct bodies; rendering Markdown is the slow part, so bodies repeat
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "te",
+    "vi",
+    "do",
+    "fe",
+    "gu",
+    "ha",
+    "ji",
+    "ko",
+    "lu",
+    "ma",
+    "no",
+    "pe",
+    "qui",
+    "ri",
+    "so",
+    "tu",
+    "va",
+    "we",
+    "xo",
+    "yo",
+    "za",
+]
 
 
-def _body(rng: random.Random, words: int) -> str:
+def _vocabulary(rng: random.Random, size: int = 4000) -> tuple[list[str], list[float]]:
+    """Words with Zipf frequencies, like real text: a few very common, most rare.
+
+    The support words above sit in the middle ranks (50-500), where real search terms are.
+    """
+    filler = sorted({"".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(size)})
+    rng.shuffle(filler)
+    for word in WORDS:
+        filler.insert(rng.randint(50, 500), word)
+    weights = [1 / rank for rank in range(1, len(filler) + 1)]
+    return filler, weights
+
+
+def _body(rng: random.Random, words: int, vocabulary: tuple[list[str], list[float]]) -> str:
     paragraphs = []
     for n in range(4):
         paragraphs.append(f"## {rng.choice(WORDS).title()} {n}")
-        paragraphs.append(" ".join(rng.choice(WORDS) for _ in range(words // 4)) + ".")
+        chosen = rng.choices(vocabulary[0], weights=vocabulary[1], k=words // 4)
+        paragraphs.append(" ".join(chosen) + ".")
     return "\n\n".join(paragraphs)
 
 
@@ -48,7 +91,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, count: int, words: int, seed: int, **options) -> None:
         rng = random.Random(seed)
-        bodies = [_body(rng, words) for _ in range(TEMPLATES)]
+        vocabulary = _vocabulary(rng)
+        bodies = [_body(rng, words, vocabulary) for _ in range(TEMPLATES)]
         rendered = [render_markdown(b) for b in bodies]
         with transaction.atomic():
             sections = self._sections()

@@ -1,0 +1,15 @@
+"""haystack's update_index, then merge the index's segments when a bulk run left many."""
+
+from haystack import connections
+from haystack.management.commands.update_index import Command as HaystackUpdateIndex
+
+MAX_SEGMENTS = 4  # each query visits every segment: keep them few
+
+
+class Command(HaystackUpdateIndex):
+    def handle(self, **options):
+        super().handle(**options)
+        for alias in options.get("using") or ["default"]:
+            backend = connections[alias].get_backend()
+            if hasattr(backend, "segment_count") and backend.segment_count() > MAX_SEGMENTS:
+                backend.optimize()
