@@ -15,6 +15,7 @@ from haystack.exceptions import NotHandled
 from whoosh.index import LockError
 
 logger = logging.getLogger(__name__)
+MAX_SEGMENTS = 4  # each query visits every segment: keep them few
 RETRY = {
     "autoretry_for": (LockError, OSError),
     "retry_backoff": 2,
@@ -71,4 +72,7 @@ def reconcile_index() -> dict[str, int]:
             repaired["removed"] += len(extra_ids)
     if any(repaired.values()):
         logger.warning("search index drift repaired: %s", repaired)
+    backend = connections["default"].get_backend()
+    if hasattr(backend, "segment_count") and backend.segment_count() > MAX_SEGMENTS:
+        backend.optimize()  # bulk repairs skip merging; merge once here
     return repaired

@@ -78,8 +78,8 @@ def _fields_query(text: str, lang: str, *, fuzzy: bool = False) -> SQ:
         value = Raw(f"({terms})") if terms else AutoQuery(text)
     else:
         value = AutoQuery(text)
-    query = SQ(labels=value)
-    for prefix in ("title", "section", "body"):
+    query = SQ(**{f"title_{lang}": value})
+    for prefix in ("labels", "section", "body"):
         query |= SQ(**{f"{prefix}_{lang}": value})
     return query
 
@@ -87,7 +87,8 @@ def _fields_query(text: str, lang: str, *, fuzzy: bool = False) -> SQ:
 def _base_queryset(audience: str, lang: str, only_language: str, category: str):
     sqs = SearchQuerySet().models(Article, Faq)
     if audience != "agents":
-        sqs = sqs.filter(audience="public")
+        # NOT internal rather than = public: the few internal documents are cheap to skip.
+        sqs = sqs.exclude(audience="internal")
     if only_language:
         sqs = sqs.filter(language=index_language(only_language))
     if category:
@@ -100,11 +101,10 @@ def _raw_hits(query: CleanQuery, lang: str, audience: str, only_language: str, c
     sqs = _base_queryset(audience, lang, only_language, category)
     default = index_language(settings.LANGUAGE_CODE)
     content = _fields_query(query.text, lang, fuzzy=fuzzy)
-    language_filter = SQ(language=lang)
     if default != lang:  # untranslated articles are found in the default language too
         content |= _fields_query(query.text, default, fuzzy=fuzzy)
-        language_filter |= SQ(language=default)
-    return sqs.filter(content).filter(language_filter)
+    # Language fields are filled for their own language only: no language filter needed.
+    return sqs.filter(content)
 
 
 def search(*, raw_query: str, language: str, audience: str, page: int = 1,
@@ -184,8 +184,12 @@ def _hit(obj, text: str, language: str, position: int) -> SearchHit:
     )  # fmt: skip
 
 
+SNIPPET_SOURCE_CHARS = 1500  # highlighting analyses its input: the start of an article suffices
+
+
 def snippet(body: str, text: str, lang: str, max_chars: int = 240) -> str:
     """Up to two fragments around the matched words, matches in <mark>, the rest escaped."""
+    body = body[:SNIPPET_SOURCE_CHARS]
     terms = set(analyze(text, lang))
     fragmenter = ContextFragmenter(maxchars=max_chars, surround=60)
     marked = highlight(
@@ -242,9 +246,9 @@ def suggest(*, raw_query: str, language: str, audience: str) -> list[SearchHit]:
         Raw(" ".join([*words[:-1], f"{words[-1]}*"])) if lang != "zh" else AutoQuery(query.text)
     )
     content = SQ(**{f"title_{lang}": prefix}) | SQ(**{f"body_{lang}": AutoQuery(query.text)})
-    sqs = SearchQuerySet().models(Article).filter(content).filter(language=lang)
+    sqs = SearchQuerySet().models(Article).filter(content)
     if audience != "agents":
-        sqs = sqs.filter(audience="public")
+        sqs = sqs.exclude(audience="internal")
     ids = [int(h.pk) for h in sqs[:SUGGEST_LIMIT]]
     rows = Article.objects.published().select_related("live_revision").in_bulk(ids)
     if audience != "agents":

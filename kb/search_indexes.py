@@ -9,7 +9,7 @@ title 3, labels 2.8, section 1.5, body 1.
 from __future__ import annotations
 
 from haystack import indexes
-from whoosh.analysis import KeywordAnalyzer
+from whoosh.analysis import IDTokenizer, LowercaseFilter
 
 from helpdesk.markdown import plain_text
 from helpdesk.search_analyzers import analyzer_for
@@ -18,7 +18,7 @@ from helpdesk.textnorm import base_language
 from .models import Article, Faq, Visibility
 
 INDEX_LANGUAGES = ("en", "fi", "ar", "zh")
-KEYWORD = KeywordAnalyzer(lowercase=True)
+KEYWORD = IDTokenizer() | LowercaseFilter()  # the whole value is one token
 MAX_BODY_CHARS = 20_000  # long articles: the first 20k characters decide (Zendesk uses 10k)
 
 
@@ -52,24 +52,25 @@ class _PerLanguageIndex(indexes.SearchIndex):
         self, data: dict, obj, *, title: str, section: str, body: str, labels: str = ""
     ) -> dict:
         lang = index_language(obj.language)
-        for prefix, value in (("title", title), ("section", section), ("body", body)):
+        # Only this language's fields are filled, so a query on them needs no language filter.
+        # The body field holds everything, so a query whose words are spread over title and
+        # body still matches there; the other fields only add their weight.
+        everything = " ".join(filter(None, (title, labels, section, body)))
+        pairs = (("title", title), ("labels", labels), ("section", section), ("body", everything))
+        for prefix, value in pairs:
             for code in INDEX_LANGUAGES:
                 data[f"{prefix}_{code}"] = value if code == lang else None
-        data["labels"] = labels
         data["language"] = lang
-        data["text"] = " ".join(filter(None, (title, labels, section, body)))
+        data["text"] = everything
         return data
 
 
 def _add_language_fields(cls):
-    for prefix, boost in (("title", 3.0), ("section", 1.5), ("body", 1.0)):
+    for prefix, boost in (("title", 3.0), ("labels", 2.8), ("section", 1.5), ("body", 1.0)):
         for lang, field in _language_fields(boost).items():
             name = f"{prefix}_{lang}"
             field.set_instance_name(name)
             cls.fields[name] = field
-    labels = indexes.CharField(boost=2.8, analyzer=analyzer_for(None), null=True)
-    labels.set_instance_name("labels")
-    cls.fields["labels"] = labels
     return cls
 
 

@@ -53,7 +53,7 @@ def test_startup_refuses_the_development_key_when_debug_is_off():
         ("whoosh:///srv/index", "search_backend.HelpdeskWhooshEngine", "PATH", "/srv/index"),
         (
             "elasticsearch://es:9200/kb",
-            "elasticsearch7_backend.Elasticsearch7SearchEngine",
+            "search_es.HelpdeskElasticsearchEngine",
             "INDEX_NAME",
             "kb",
         ),

@@ -3,7 +3,7 @@
 from haystack import connections
 from haystack.management.commands.update_index import Command as HaystackUpdateIndex
 
-MAX_SEGMENTS = 4  # each query visits every segment: keep them few
+from helpdesk.search_tasks import MAX_SEGMENTS
 
 
 class Command(HaystackUpdateIndex):

@@ -62,12 +62,13 @@ SYLLABLES = [
 def _vocabulary(rng: random.Random, size: int = 4000) -> tuple[list[str], list[float]]:
     """Words with Zipf frequencies, like real text: a few very common, most rare.
 
-    The support words above sit in the middle ranks (50-500), where real search terms are.
+    The support words above sit at ranks 200-2,000: each appears in a few percent of
+    articles, as a real search term does ("refund" is not in every article).
     """
     filler = sorted({"".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(size)})
     rng.shuffle(filler)
     for word in WORDS:
-        filler.insert(rng.randint(50, 500), word)
+        filler.insert(rng.randint(200, 2000), word)
     weights = [1 / rank for rank in range(1, len(filler) + 1)]
     return filler, weights
 
