@@ -150,6 +150,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": 60.0},
     "flush-event-buffer": {"task": "helpdesk.tasks.flush_event_buffer", "schedule": 10.0},
     "reconcile-search-index": {"task": "helpdesk.search_tasks.reconcile_index", "schedule": 900.0},
+    "sweep-notification-outbox": {"task": "tickets.tasks.sweep_outbox", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 

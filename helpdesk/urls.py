@@ -16,6 +16,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("kb/", include("kb.api_urls")),
     path("search/", include("kb.search_urls")),
+    path("", include("tickets.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,10 +32,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("desk/", include("tickets.desk_urls")),
     path("kb/files/<int:pk>/<str:filename>", kb_views.attachment, name="kb-attachment"),
+    path("tickets/files/", include("tickets.file_urls")),
     path("robots.txt", seo.robots_txt, name="robots"),
     path("sitemap.xml", seo.sitemap_xml, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
+    path("", include("tickets.public_urls")),
     path("", include("kb.urls")),
 )

@@ -1,0 +1,1 @@
+"""Ticket REST API (/api/v1/tickets/...)."""

@@ -1,0 +1,3 @@
+"""Routes filled in by the ticket UI and API work (next commits)."""
+
+urlpatterns: list = []

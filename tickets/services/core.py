@@ -1,0 +1,382 @@
+"""Core ticket workflow: create, message, update (optimistic locking), assign, merge, link, rate."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from customers.models import Contact
+from helpdesk.events import record_event
+from helpdesk.markdown import render_markdown
+
+from ..models import (
+    OPEN_STATUSES,
+    Attachment,
+    Channel,
+    IdempotencyKey,
+    Message,
+    MessageKind,
+    Priority,
+    Queue,
+    Status,
+    Tag,
+    Ticket,
+    TicketChange,
+    TicketLink,
+)
+from ..workflow import can_change_status, status_after_agent_reply, status_after_customer_reply
+from .notify import queue_notifications
+
+MAX_BODY_CHARS = 50_000
+# Types that could run script if a browser rendered them are stored as downloads only; the
+# attachment view never serves any file inline anyway.
+BLOCKED_EXTENSIONS = {".exe", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".msi", ".jar"}
+
+
+class TicketError(Exception):
+    """A ticket rule was broken; the message is safe to show."""
+
+
+class StaleTicket(TicketError):
+    """Someone changed the ticket since the caller read it; nothing was written."""
+
+    def __init__(self, ticket: Ticket) -> None:
+        super().__init__(
+            f"{ticket.reference} was changed by someone else (now version {ticket.version}). "
+            "Reload it to see their change; nothing of yours was saved."
+        )
+        self.current = ticket
+
+
+def _record(ticket: Ticket, field: str, old, new, *, actor=None, contact=None) -> None:
+    TicketChange.objects.create(
+        ticket=ticket, field=field, old=old, new=new, actor=actor, actor_contact=contact
+    )
+
+
+def _default_queue() -> Queue | None:
+    return Queue.objects.filter(is_default=True).first() or Queue.objects.order_by("pk").first()
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    slugs = {slugify(n, allow_unicode=True)[:50] for n in names}
+    return [Tag.objects.get_or_create(name=s)[0] for s in sorted(slugs) if s]
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise TicketError("The message is empty.")
+    if len(body) > MAX_BODY_CHARS:
+        raise TicketError(f"The message is longer than {MAX_BODY_CHARS} characters.")
+    return body
+
+
+def _attach(ticket: Ticket, message: Message, files: Sequence[UploadedFile], user) -> None:
+    for upload in files:
+        name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
+        if upload.size > settings.MAX_ATTACHMENT_BYTES:
+            limit = settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)
+            raise TicketError(f"“{name}” is larger than {limit} MB.")
+        if any(name.lower().endswith(ext) for ext in BLOCKED_EXTENSIONS):
+            raise TicketError(f"“{name}”: this kind of file cannot be attached.")
+        Attachment.objects.create(
+            ticket=ticket, message=message, file=upload, filename=name, size=upload.size,
+            content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:100],
+            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        )  # fmt: skip
+
+
+def _request_hash(**fields) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def create_ticket(**kwargs) -> Ticket:
+    """Open a ticket; concurrent identical requests with one Idempotency-Key make one ticket."""
+    try:
+        return _create_ticket(**kwargs)
+    except _DuplicateRequest as dup:
+        return IdempotencyKey.objects.get(scope=dup.scope, key=dup.key).ticket
+
+
+@transaction.atomic
+def _create_ticket(
+    *,
+    subject: str,
+    body: str,
+    requester: Contact,
+    channel: str,
+    queue: Queue | None = None,
+    priority: str = Priority.NORMAL,
+    language: str = "",
+    tags: Iterable[str] = (),
+    files: Sequence[UploadedFile] = (),
+    author_user=None,
+    idempotency_key: str = "",
+    idempotency_scope: str = "",
+    session_id: str = "",
+) -> Ticket:
+    """Open a ticket with its first message; a repeated idempotency key returns the first one."""
+    subject, body = (subject or "").strip()[:250], _check_body(body)
+    if not subject:
+        raise TicketError("A subject is required.")
+    if channel not in Channel.values:
+        raise TicketError(f"Unknown channel {channel!r}.")
+    if idempotency_key:
+        fingerprint = _request_hash(subject=subject, body=body, requester=requester.pk)
+        existing = _replay(idempotency_scope, idempotency_key, fingerprint)
+        if existing is not None:
+            return existing
+    ticket = Ticket.objects.create(
+        subject=subject, requester=requester, channel=channel, priority=priority,
+        queue=queue or _default_queue(), language=language or requester.language,
+    )  # fmt: skip
+    if tags:
+        ticket.tags.set(_tags(tags))
+    is_agent = getattr(author_user, "is_agent", False)
+    message = Message.objects.create(
+        ticket=ticket, kind=MessageKind.PUBLIC, body=body, body_html=render_markdown(body).html,
+        author_user=author_user if is_agent else None,
+        author_contact=None if is_agent else requester, channel=channel,
+    )  # fmt: skip
+    _attach(ticket, message, files, author_user)
+    author = {"actor": author_user} if is_agent else {"contact": requester}
+    _record(ticket, "created", None, {"channel": channel, "queue": ticket.queue_id}, **author)
+    if idempotency_key:
+        _remember(idempotency_scope, idempotency_key, fingerprint, ticket)
+    record_event(
+        kind="ticket.created", contact_id=requester.pk, session_id=session_id,
+        language=ticket.language, data={"ticket": ticket.pk, "channel": channel},
+    )  # fmt: skip
+    queue_notifications(ticket=ticket, message=message, event="created")
+    return ticket
+
+
+def _replay(scope: str, key: str, fingerprint: str) -> Ticket | None:
+    found = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("ticket").first()
+    if found is None:
+        return None
+    if found.request_hash != fingerprint:
+        raise TicketError("This Idempotency-Key was already used for a different request.")
+    return found.ticket
+
+
+def _remember(scope: str, key: str, fingerprint: str, ticket: Ticket) -> None:
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(
+                scope=scope, key=key[:200], request_hash=fingerprint, ticket=ticket
+            )
+    except IntegrityError:
+        # A concurrent request with the same key won: undo ours, answer with theirs.
+        raise _DuplicateRequest(scope, key) from None
+
+
+class _DuplicateRequest(Exception):
+    def __init__(self, scope: str, key: str) -> None:
+        self.scope, self.key = scope, key
+
+
+def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
+    current = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleTicket(current)
+    return current
+
+
+def _bump(ticket: Ticket, **fields) -> None:
+    fields["version"] = F("version") + 1
+    fields["updated_at"] = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(**fields)
+    ticket.refresh_from_db()
+
+
+@transaction.atomic
+def add_message(
+    *,
+    ticket: Ticket,
+    body: str,
+    author_user=None,
+    author_contact: Contact | None = None,
+    is_internal: bool = False,
+    new_status: str | None = None,
+    files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
+    channel: str = Channel.WEB,
+) -> Message:
+    """A public reply or internal note by an agent, or a customer's reply."""
+    body = _check_body(body)
+    ticket = _lock(ticket, expected_version)
+    is_agent = getattr(author_user, "is_agent", False)
+    if not is_agent and (is_internal or new_status):
+        raise TicketError("Only agents can write internal notes or set the status.")
+    if ticket.status == Status.CLOSED:
+        raise TicketError(f"{ticket.reference} is closed; please open a new request.")
+    kind = MessageKind.INTERNAL if is_internal else MessageKind.PUBLIC
+    message = Message.objects.create(
+        ticket=ticket, kind=kind, body=body, body_html=render_markdown(body).html,
+        author_user=author_user if is_agent else None,
+        author_contact=None if is_agent else (author_contact or ticket.requester), channel=channel,
+    )  # fmt: skip
+    _attach(ticket, message, files, author_user)
+    changes = _status_changes_for(ticket, message, is_agent, new_status, author_user)
+    _bump(ticket, **changes)
+    if kind == MessageKind.PUBLIC:
+        event = "agent_replied" if is_agent else "customer_replied"
+        record_event(kind=f"ticket.{event}", contact_id=ticket.requester_id,
+                     data={"ticket": ticket.pk, "message": message.pk})  # fmt: skip
+        queue_notifications(ticket=ticket, message=message, event=event)
+    return message
+
+
+def _status_changes_for(ticket, message, is_agent, new_status, actor) -> dict:
+    changes: dict = {}
+    if message.kind == MessageKind.INTERNAL:
+        target = new_status or ticket.status
+    elif is_agent:
+        target = status_after_agent_reply(ticket.status, new_status)
+        if ticket.first_response_at is None:
+            changes["first_response_at"] = message.created_at
+            record_event(kind="ticket.first_response", data={"ticket": ticket.pk})
+    else:
+        target = status_after_customer_reply(ticket.status)
+    if target != ticket.status:
+        changes.update(_status_fields(ticket, target, actor=actor))
+    return changes
+
+
+def _status_fields(ticket: Ticket, target: str, *, actor=None, contact=None) -> dict:
+    if not can_change_status(ticket.status, target):
+        raise TicketError(f"A {ticket.get_status_display().lower()} ticket cannot become {target}.")
+    fields: dict = {"status": target}
+    now = timezone.now()
+    if target == Status.SOLVED:
+        fields["solved_at"] = now
+        record_event(
+            kind="ticket.solved", contact_id=ticket.requester_id, data={"ticket": ticket.pk}
+        )
+        queue_notifications(ticket=ticket, message=None, event="solved")
+    if target == Status.CLOSED:
+        fields["closed_at"] = now
+    if ticket.status in (Status.SOLVED, Status.CLOSED) and target in OPEN_STATUSES:
+        record_event(kind="ticket.reopened", data={"ticket": ticket.pk})
+    _record(ticket, "status", ticket.status, target, actor=actor, contact=contact)
+    return fields
+
+
+UPDATABLE = {"status", "priority", "queue", "assignee", "subject", "tags"}
+
+
+@transaction.atomic
+def update_ticket(*, ticket: Ticket, actor, expected_version: int | None, **changes) -> Ticket:
+    """Change fields of a ticket; a stale version is refused and nothing is written."""
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise TicketError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    if not getattr(actor, "is_agent", False):
+        raise TicketError("Only agents can change a ticket's fields.")
+    ticket = _lock(ticket, expected_version)
+    fields: dict = {}
+    if "status" in changes and changes["status"] != ticket.status:
+        fields.update(_status_fields(ticket, changes["status"], actor=actor))
+    if "priority" in changes and changes["priority"] != ticket.priority:
+        if changes["priority"] not in Priority.values:
+            raise TicketError(f"Unknown priority {changes['priority']!r}.")
+        _record(ticket, "priority", ticket.priority, changes["priority"], actor=actor)
+        fields["priority"] = changes["priority"]
+    for name in ("queue", "assignee"):
+        if name in changes and getattr(ticket, f"{name}_id") != getattr(changes[name], "pk", None):
+            _record(ticket, name, getattr(ticket, f"{name}_id"), getattr(changes[name], "pk", None),
+                    actor=actor)  # fmt: skip
+            fields[name] = changes[name]
+    if "subject" in changes and changes["subject"].strip() and changes["subject"] != ticket.subject:
+        _record(ticket, "subject", ticket.subject, changes["subject"].strip()[:250], actor=actor)
+        fields["subject"] = changes["subject"].strip()[:250]
+    if "tags" in changes:
+        _set_tags(ticket, changes["tags"], actor)
+    if fields or "tags" in changes:
+        _bump(ticket, **fields)
+        if "assignee" in fields and fields["assignee"] is not None:
+            queue_notifications(ticket=ticket, message=None, event="assigned")
+    return ticket
+
+
+def _set_tags(ticket: Ticket, names: Iterable[str], actor) -> None:
+    old = sorted(ticket.tags.values_list("name", flat=True))
+    tags = _tags(names)
+    new = sorted(t.name for t in tags)
+    if old != new:
+        ticket.tags.set(tags)
+        _record(ticket, "tags", old, new, actor=actor)
+
+
+def assign_ticket(
+    *, ticket: Ticket, assignee, actor, expected_version: int | None = None
+) -> Ticket:
+    """Give the ticket to an agent (or to nobody); opening it if it was new."""
+    if assignee is not None and not assignee.is_agent:
+        raise TicketError("Tickets can only be assigned to agents.")
+    changes: dict = {"assignee": assignee}
+    if assignee is not None and ticket.status == Status.NEW:
+        changes["status"] = Status.OPEN
+    return update_ticket(ticket=ticket, actor=actor, expected_version=expected_version, **changes)
+
+
+@transaction.atomic
+def merge_tickets(*, source: Ticket, target: Ticket, actor) -> Ticket:
+    """Move source's conversation into target and close source, pointing at target."""
+    if source.pk == target.pk:
+        raise TicketError("A ticket cannot be merged into itself.")
+    if not getattr(actor, "is_agent", False):
+        raise TicketError("Only agents can merge tickets.")
+    source, target = _lock(source, None), _lock(target, None)
+    if target.status == Status.CLOSED:
+        raise TicketError(f"{target.reference} is closed; merge into an open ticket.")
+    Message.objects.filter(ticket=source).update(ticket=target)
+    Attachment.objects.filter(ticket=source).update(ticket=target)
+    for ticket, text in ((target, f"{source.reference} was merged into this ticket."),
+                         (source, f"Merged into {target.reference}.")):  # fmt: skip
+        Message.objects.create(ticket=ticket, kind=MessageKind.SYSTEM, body=text,
+                               body_html=render_markdown(text).html, author_user=actor)  # fmt: skip
+    _record(source, "merged_into", None, target.pk, actor=actor)
+    _record(target, "merged", None, source.pk, actor=actor)
+    _bump(source, status=Status.CLOSED, closed_at=timezone.now(), merged_into=target)
+    _bump(target)
+    return target
+
+
+def link_tickets(*, ticket: Ticket, other: Ticket, actor) -> TicketLink:
+    """Mark two tickets as related (idempotent)."""
+    if ticket.pk == other.pk:
+        raise TicketError("A ticket cannot be linked to itself.")
+    first, second = sorted((ticket, other), key=lambda t: t.pk)
+    link, created = TicketLink.objects.get_or_create(ticket=first, other=second,
+                                                     defaults={"created_by": actor})  # fmt: skip
+    if created:
+        _record(first, "linked", None, second.pk, actor=actor)
+        _record(second, "linked", None, first.pk, actor=actor)
+    return link
+
+
+@transaction.atomic
+def rate_ticket(*, ticket: Ticket, rating: str, comment: str, contact: Contact) -> Ticket:
+    """The customer's satisfaction rating, once the ticket is solved; they may change it."""
+    ticket = _lock(ticket, None)
+    if ticket.requester_id != contact.pk:
+        raise TicketError("Only the requester can rate this ticket.")
+    if ticket.status not in (Status.SOLVED, Status.CLOSED):
+        raise TicketError("You can rate a request once it is solved.")
+    if rating not in ("good", "bad"):
+        raise TicketError("Choose good or bad.")
+    _bump(ticket, satisfaction=rating, satisfaction_comment=comment[:2000], rated_at=timezone.now())
+    record_event(kind="ticket.rated", contact_id=contact.pk,
+                 data={"ticket": ticket.pk, "rating": rating})  # fmt: skip
+    return ticket
