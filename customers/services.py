@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 
 from .models import Contact, Organisation
 
@@ -15,6 +16,13 @@ def _organisation_for(email: str) -> Organisation | None:
     return None
 
 
+def find_contact(email: str) -> Contact | None:
+    """Case-insensitive lookup through the LOWER(email) unique index (iexact would scan)."""
+    return (
+        Contact.objects.alias(email_lower=Lower("email")).filter(email_lower=email.lower()).first()
+    )
+
+
 def get_or_create_contact(*, email: str, name: str = "", language: str = "") -> Contact:
     """The contact with this address (case-insensitive), created on first contact.
 
@@ -22,7 +30,7 @@ def get_or_create_contact(*, email: str, name: str = "", language: str = "") -> 
     someone typed into a public form never overwrites what we already know.
     """
     email = email.strip()
-    contact = Contact.objects.filter(email__iexact=email).first()
+    contact = find_contact(email)
     if contact is None:
         try:
             with transaction.atomic():
@@ -31,7 +39,7 @@ def get_or_create_contact(*, email: str, name: str = "", language: str = "") -> 
                     organisation=_organisation_for(email),
                 )  # fmt: skip
         except IntegrityError:  # created concurrently by another request
-            contact = Contact.objects.get(email__iexact=email)
+            contact = find_contact(email)
     changed = []
     if name and not contact.name:
         contact.name = name[:200]

@@ -138,6 +138,12 @@ class Ticket(models.Model):
                 fields=["assignee", "status", "-updated_at", "-id"], name="ticket_assignee_idx"
             ),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_idx"),
+            # Overview counts of open tickets per queue read only this small index.
+            models.Index(
+                fields=["queue", "status"],
+                condition=Q(status__in=["new", "open", "pending", "on_hold"]),
+                name="ticket_open_queue_idx",
+            ),
         ]
 
     def __str__(self) -> str:
