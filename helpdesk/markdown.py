@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -95,6 +96,34 @@ def _flatten_toc(tokens: list[dict], out: list[dict]) -> list[dict]:
     return out
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown converter per thread, reset between uses: building one (loading its
+    extensions) costs more than converting a short message."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(
+            extensions=[
+                "tables",
+                "fenced_code",
+                "sane_lists",
+                "footnotes",
+                TocExtension(
+                    slugify=_slugify,
+                    permalink="#",
+                    permalink_class="heading-anchor",
+                    permalink_title="Link to this section",
+                    toc_depth="2-4",
+                ),
+            ],
+            output_format="html",
+        )
+    md.reset()
+    return md
+
+
 def render_markdown(
     text: str, *, resolve_link: Callable[[str, str], str | None] | None = None
 ) -> RenderedMarkdown:
@@ -103,22 +132,7 @@ def render_markdown(
     `resolve_link(kind, slug)` turns `article:slug` / `faq:slug` links into URLs; links it
     cannot resolve lose their href (the sanitiser would drop the unknown scheme anyway).
     """
-    md = markdown.Markdown(
-        extensions=[
-            "tables",
-            "fenced_code",
-            "sane_lists",
-            "footnotes",
-            TocExtension(
-                slugify=_slugify,
-                permalink="#",
-                permalink_class="heading-anchor",
-                permalink_title="Link to this section",
-                toc_depth="2-4",
-            ),
-        ],
-        output_format="html",
-    )
+    md = _converter()
     rendered = md.convert(text or "")
     if resolve_link is not None:
         rendered = _INTERNAL_LINK.sub(lambda m: _resolved_href(m, resolve_link), rendered)

@@ -88,3 +88,10 @@ def test_internal_article_links_are_resolved():
     )
     assert 'href="/en/articles/1/track-order/"' in rendered.html
     assert "article:missing" not in rendered.html
+
+
+def test_rendering_twice_gives_the_same_result():
+    # The converter is reused between calls; no state (heading ids, footnotes) may leak.
+    first = render_markdown("## Same\n\nNote[^1]\n\n[^1]: one")
+    second = render_markdown("## Same\n\nNote[^1]\n\n[^1]: one")
+    assert first == second and first.toc[0]["id"] == "h-same"
