@@ -2,8 +2,20 @@
 
 from django.urls import path
 
-from . import views
+from .views import desk, desk_ticket
 
 urlpatterns = [
-    path("", views.desk_home, name="desk-home"),
+    path("", desk.desk_home, name="desk-home"),
+    path("bulk/", desk.desk_bulk, name="desk-bulk"),
+    path("tickets/<int:pk>/", desk_ticket.desk_ticket, name="desk-ticket"),
+    path("tickets/<int:pk>/reply/", desk_ticket.desk_ticket_reply, name="desk-ticket-reply"),
+    path("tickets/<int:pk>/fields/", desk_ticket.desk_ticket_fields, name="desk-ticket-fields"),
+    path("tickets/<int:pk>/take/", desk_ticket.desk_ticket_take, name="desk-ticket-take"),
+    path("tickets/<int:pk>/merge/", desk_ticket.desk_ticket_merge, name="desk-ticket-merge"),
+    path("tickets/<int:pk>/link/", desk_ticket.desk_ticket_link, name="desk-ticket-link"),
+    path(
+        "tickets/<int:pk>/presence/",
+        desk_ticket.desk_ticket_presence,
+        name="desk-ticket-presence",
+    ),
 ]

@@ -1,3 +1,9 @@
-"""Routes filled in by the ticket UI and API work (next commits)."""
+"""Attachment downloads (permission-checked; never served inline)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import attachments
+
+urlpatterns = [
+    path("<int:pk>/<str:filename>", attachments.attachment_download, name="ticket-attachment"),
+]

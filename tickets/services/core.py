@@ -300,22 +300,23 @@ def update_ticket(*, ticket: Ticket, actor, expected_version: int | None, **chan
     if "subject" in changes and changes["subject"].strip() and changes["subject"] != ticket.subject:
         _record(ticket, "subject", ticket.subject, changes["subject"].strip()[:250], actor=actor)
         fields["subject"] = changes["subject"].strip()[:250]
-    if "tags" in changes:
-        _set_tags(ticket, changes["tags"], actor)
-    if fields or "tags" in changes:
+    tags_changed = "tags" in changes and _set_tags(ticket, changes["tags"], actor)
+    if fields or tags_changed:
         _bump(ticket, **fields)
         if "assignee" in fields and fields["assignee"] is not None:
             queue_notifications(ticket=ticket, message=None, event="assigned")
     return ticket
 
 
-def _set_tags(ticket: Ticket, names: Iterable[str], actor) -> None:
+def _set_tags(ticket: Ticket, names: Iterable[str], actor) -> bool:
     old = sorted(ticket.tags.values_list("name", flat=True))
     tags = _tags(names)
     new = sorted(t.name for t in tags)
-    if old != new:
-        ticket.tags.set(tags)
-        _record(ticket, "tags", old, new, actor=actor)
+    if old == new:
+        return False
+    ticket.tags.set(tags)
+    _record(ticket, "tags", old, new, actor=actor)
+    return True
 
 
 def assign_ticket(

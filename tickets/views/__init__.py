@@ -1,0 +1,1 @@
+"""Ticket views: the agent desk (desk*.py) and the customer-facing pages."""

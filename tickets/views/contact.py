@@ -1,0 +1,77 @@
+"""The public contact form: suggest articles while typing, then open a ticket, no account needed."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from customers.services import contact_for_user, get_or_create_contact
+
+from ..forms import ContactForm
+from ..models import Channel, Ticket
+from ..services import TicketError, create_ticket
+from .portal import private
+
+CONTACT_RATE = "10/h"
+SENT_KEY = "contact_sent_reference"
+
+
+def _initial(request: HttpRequest) -> dict:
+    user = request.user
+    return {"name": user.name, "email": user.email} if user.is_authenticated else {}
+
+
+def _requester(request: HttpRequest, data: dict):
+    user = request.user
+    if user.is_authenticated and data["email"].lower() == user.email.lower():
+        return contact_for_user(user)  # so the request shows up in their portal
+    return get_or_create_contact(email=data["email"], name=data["name"], language=get_language())
+
+
+def _open_ticket(request: HttpRequest, data: dict) -> Ticket:
+    # Only the form's own fields are passed on: anything else posted (queue, assignee,
+    # priority, ...) never reaches the service.
+    return create_ticket(
+        subject=data["subject"], body=data["message"], requester=_requester(request, data),
+        channel=Channel.WEB, files=data["attachments"], language=get_language(),
+        idempotency_key=str(data["form_id"]), idempotency_scope="form",
+        session_id=request.analytics_session_id,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=CONTACT_RATE, method="POST", block=False)
+def contact(request: HttpRequest) -> HttpResponse:
+    """Bind, open the ticket through the service, then redirect to the confirmation."""
+    if getattr(request, "limited", False):
+        response = render(request, "tickets/contact_limited.html", status=429)
+        response["Retry-After"] = "3600"
+        return response
+    form = ContactForm(request.POST or None, request.FILES or None, initial=_initial(request))
+    if form.is_bound and form.is_bot:
+        return redirect("contact-sent")  # the same answer as for people; nothing is stored
+    if form.is_bound and form.is_valid():
+        try:
+            ticket = _open_ticket(request, form.cleaned_data)
+        except TicketError as error:
+            form.add_error(None, str(error))
+            form.data = form.data.copy()  # a fresh id, so the corrected form can be sent
+            form.data["form_id"] = str(uuid.uuid4())
+        else:
+            request.session[SENT_KEY] = ticket.reference
+            return redirect("contact-sent")
+    context = {"form": form, "had_files": bool(request.FILES)}
+    return render(request, "tickets/contact.html", context, status=400 if form.is_bound else 200)
+
+
+@private()
+@require_GET
+def contact_sent(request: HttpRequest) -> HttpResponse:
+    """The confirmation, with the reference (kept in the session, never in the URL)."""
+    reference = request.session.get(SENT_KEY, "")
+    return render(request, "tickets/contact_sent.html", {"reference": reference})

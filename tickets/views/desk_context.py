@@ -1,0 +1,144 @@
+"""Everything the desk's ticket page shows, gathered in a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .. import presence
+from ..models import Priority, Queue, Status, Ticket, TicketChange, TicketLink
+from ..selectors import visible_tickets
+from .desk_forms import ComposeForm, FieldsForm, ReferenceForm, canned_responses_for
+
+OTHER_TICKETS = 10
+# Merges already appear as system messages in the timeline; "created" is the first message.
+HIDDEN_CHANGES = ("created", "merged", "merged_into")
+
+
+def render_ticket_page(
+    request: HttpRequest, ticket: Ticket, *, status: int = 200, error: str = "",
+    activity=None, compose=None, fields=None, merge=None, link=None,
+) -> HttpResponse:  # fmt: skip
+    """The ticket page; bound forms passed in are shown as they were posted (text kept)."""
+    ticket = (
+        visible_tickets(request.user)
+        .select_related("requester__organisation", "queue", "assignee", "merged_into")
+        .prefetch_related("tags")
+        .get(pk=ticket.pk)
+    )
+    markers = _markers(ticket)
+    canned = canned_responses_for(ticket, request.user)
+    fields = _refreshed(fields, markers) or FieldsForm.for_ticket(ticket, **markers)
+    if compose is None:
+        compose = ComposeForm(initial={"kind": "public", **markers}, canned=canned)
+    if activity is not None:
+        describe_changes(activity.changes)
+    context = {
+        "ticket": ticket, "timeline": _timeline(ticket), "error": error, "activity": activity,
+        "compose": _refreshed(compose, markers), "canned": canned,
+        "fields": fields,
+        "merge": _refreshed(merge, markers) or ReferenceForm(initial=markers, auto_id="merge_%s"),
+        "link": _refreshed(link, markers) or ReferenceForm(initial=markers, auto_id="link_%s"),
+        "markers": markers, "related": _related(request.user, ticket),
+        "other_tickets": _other_tickets(request.user, ticket),
+        "viewers": presence.other_viewers(ticket.pk, request.user),
+    }  # fmt: skip
+    return render(request, "tickets/desk/ticket.html", context, status=status)
+
+
+def _markers(ticket: Ticket) -> dict:
+    """What this page shows, so a later write or heartbeat can tell what is new."""
+    last = ticket.messages.aggregate(m=Max("pk"))["m"] or 0
+    change = ticket.changes.aggregate(c=Max("pk"))["c"] or 0
+    return {"version": ticket.version, "seen_message": last, "seen_change": change}
+
+
+def _refreshed(form, markers: dict):
+    """A posted form re-shown after a refusal carries the *current* version, so the agent can
+    send again once they have seen what changed; their own text is left as it was."""
+    if form is not None and form.is_bound:
+        data = form.data.copy()
+        for name, value in markers.items():
+            data[name] = value
+        form.data = data
+    return form
+
+
+def _timeline(ticket: Ticket) -> list[tuple[str, object]]:
+    """Messages (public, internal, system) and field changes, oldest first."""
+    messages = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
+        "attachments"
+    )
+    changes = list(
+        ticket.changes.exclude(field__in=HIDDEN_CHANGES).select_related("actor", "actor_contact")
+    )
+    describe_changes(changes)
+    items = [("message", m) for m in messages] + [("change", c) for c in changes]
+    return sorted(items, key=lambda item: (item[1].created_at, item[0] == "change", item[1].pk))
+
+
+def _related(user, ticket: Ticket) -> list[Ticket]:
+    links = TicketLink.objects.filter(Q(ticket=ticket) | Q(other=ticket))
+    ids = {pk for pair in links.values_list("ticket_id", "other_id") for pk in pair} - {ticket.pk}
+    return list(visible_tickets(user).filter(pk__in=ids).order_by("-pk")) if ids else []
+
+
+def _other_tickets(user, ticket: Ticket) -> list[Ticket]:
+    others = visible_tickets(user).filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk)
+    return list(others.order_by("-created_at", "-pk")[:OTHER_TICKETS])
+
+
+def describe_changes(changes: list[TicketChange]) -> None:
+    """Set .description on each change: 'Omar changed status from Open to Pending'."""
+    ids = {"queue": set(), "assignee": set()}
+    for change in changes:
+        if change.field in ids:
+            ids[change.field].update(v for v in (change.old, change.new) if v)
+    names = {
+        "queue": {q.pk: q.name for q in Queue.objects.filter(pk__in=ids["queue"])},
+        "assignee": {
+            u.pk: u.get_full_name() for u in get_user_model().objects.filter(pk__in=ids["assignee"])
+        },
+    }
+    for change in changes:
+        change.description = _describe(change, names)
+
+
+def _describe(change: TicketChange, names: dict) -> str:
+    if change.actor is not None:
+        actor = change.actor.get_short_name()
+    elif change.actor_contact is not None:
+        actor = change.actor_contact.display_name
+    else:
+        actor = _("System")
+    if change.field == "linked":
+        return _("%(actor)s linked HD-%(number)s") % {"actor": actor, "number": change.new}
+    old, new = (_display(change.field, v, names) for v in (change.old, change.new))
+    # One sentence per field, so translators can inflect the field name where grammar needs it.
+    sentences = {
+        "status": _("%(actor)s changed the status from %(old)s to %(new)s"),
+        "priority": _("%(actor)s changed the priority from %(old)s to %(new)s"),
+        "queue": _("%(actor)s moved the ticket from queue %(old)s to %(new)s"),
+        "assignee": _("%(actor)s changed the assignee from %(old)s to %(new)s"),
+        "subject": _("%(actor)s changed the subject from “%(old)s” to “%(new)s”"),
+        "tags": _("%(actor)s changed the tags from %(old)s to %(new)s"),
+    }
+    sentence = sentences.get(change.field, _("%(actor)s changed %(field)s from %(old)s to %(new)s"))
+    return sentence % {"actor": actor, "field": change.field, "old": old, "new": new}
+
+
+def _display(field: str, value, names: dict) -> str:
+    if value in (None, "", []):
+        return _("none")
+    if field == "status" and value in Status.values:
+        return str(Status(value).label)
+    if field == "priority" and value in Priority.values:
+        return str(Priority(value).label)
+    if field in names:
+        return names[field].get(value, f"#{value}")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
