@@ -39,7 +39,9 @@ def desk_data(agent):
     return ticket
 
 
-def test_agent_answers_a_ticket_with_a_canned_response(page, live_server, agent, desk_data):
+def test_agent_answers_a_ticket_with_a_canned_response(
+    page, browser, live_server, agent, desk_data, make_user
+):
     page.goto(f"{live_server.url}/accounts/login/?next=/desk/")
     page.get_by_label("Email address").fill(agent.email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
@@ -84,3 +86,21 @@ def test_agent_answers_a_ticket_with_a_canned_response(page, live_server, agent,
     assert page.locator(".ticket-meta").get_by_text("Solved").is_visible()
     assert_accessible(page)
     save_screenshot(page, "agent-desk-ticket-sent")
+
+    # The customer signs in to the portal in their own browser and reads the reply there.
+    casey = make_user(email="casey@example.com", name="Casey Jones", role="customer")
+    contact = desk_data.requester
+    contact.user = casey
+    contact.save(update_fields=["user"])
+    customer = browser.new_context(locale="en-US").new_page()
+    customer.goto(f"{live_server.url}/accounts/login/?next=/en/portal/")
+    customer.get_by_label("Email address").fill(casey.email)
+    customer.get_by_label("Password").fill(TEST_PASSWORD)
+    customer.get_by_role("button", name="Sign in").click()
+    customer.wait_for_url(f"{live_server.url}/en/portal/")
+    customer.get_by_role("link", name="Refund for order 1042").click()
+    assert customer.get_by_text(expected).is_visible()
+    assert customer.get_by_text("Line 2 is doubled.").count() == 0  # not someone else's
+    assert_accessible(customer)
+    save_screenshot(customer, "portal-sees-agent-reply")
+    customer.context.close()
