@@ -83,6 +83,12 @@ def in_process(env: dict[str, str], info: dict) -> None:
             for query in ctx.captured_queries:
                 if "tickets_ticket" in query["sql"] and "LIMIT" in query["sql"]:
                     _explain(connection, query["sql"])
+    name, value = info["cookie"].split("=", 1)
+    client.cookies[name] = value
+    for path in (f"/desk/?queue={info['queue']}&status=open", f"/desk/tickets/{info['ids'][0]}/"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200, path
+        print(f"\n## agent (desk): {path} — {len(ctx)} queries")
     _proposed_visibility(connection)
     _overview_counts(connection)
 
@@ -200,9 +206,10 @@ def over_http(env: dict[str, str], info: dict, args: argparse.Namespace) -> None
         "API detail, agent, random of 2,000": (
             lambda: f"/api/v1/tickets/{rng.choice(info['ids'])}/", agent),
     }  # fmt: skip
-    if (ROOT / "tickets" / "listing.py").exists():
-        runs["desk list /desk/, agent session"] = (
-            lambda: f"/desk/?queue={info['queue']}&status=open", desk)  # fmt: skip
+    runs["desk list /desk/, agent session"] = (
+        lambda: f"/desk/?queue={info['queue']}&status=open", desk)  # fmt: skip
+    runs["desk ticket page, agent session, random of 2,000"] = (
+        lambda: f"/desk/tickets/{rng.choice(info['ids'])}/", desk)  # fmt: skip
     with Gunicorn(env) as server:
         print("\n| request | n | p50 ms | p95 ms | errors |\n|---|---|---|---|---|")
         for name, (paths, headers) in runs.items():

@@ -10,13 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from helpdesk.files import file_response
+
 from . import search, selectors, services
 from .forms import SearchForm, VoteForm
 from .models import Article, ArticleAttachment, Faq, Vote
-
-# Images render inline inside articles; everything else (and SVG, which can carry script)
-# is only ever downloaded.
-INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
 def _audience(request: HttpRequest) -> str:
@@ -118,16 +116,9 @@ def attachment(request: HttpRequest, pk: int, filename: str) -> FileResponse:
     visible = Article.objects.visible_to(request.user).filter(pk=item.article_id).exists()
     if not visible and not request.user.is_staff:
         raise Http404
-    is_inline = item.content_type in INLINE_IMAGE_TYPES
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=not is_inline,
-        filename=item.filename,
-        content_type=item.content_type if is_inline else "application/octet-stream",
+    return file_response(
+        item.file, filename=item.filename, content_type=item.content_type, allow_inline_images=True
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @ratelimit(key="ip", rate="60/m", block=False)
