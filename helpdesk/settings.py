@@ -263,9 +263,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# CORS is opened per widget key by the chatbot app; nothing else is cross-origin.
+# Nothing in the API is cross-origin except the chat widget's endpoints, whose allowed origins
+# are set per widget key by chatbot/cors.py; django-cors-headers must leave those alone.
 CORS_ALLOWED_ORIGINS: list[str] = []
-CORS_URLS_REGEX = r"^/api/v1/chat/.*$"
+CORS_URLS_REGEX = r"^/api/v1/(?!chat/).*$"
+# Behind a proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP) for
+# per-IP rate limits; by default the direct peer address.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

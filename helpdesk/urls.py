@@ -16,6 +16,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("kb/", include("kb.api_urls")),
     path("search/", include("kb.search_urls")),
+    path("chat/", include("chatbot.api_urls")),
     path("", include("tickets.api.urls")),
 ]
 

@@ -9,7 +9,7 @@ from .models import CannedResponse, Queue, Ticket
 from .services import add_message, create_ticket
 
 QUEUES = [
-    ("General support", "general", True, ["aino.agent@example.com", "omar.agent@example.com"]),
+    ("General support", "support", True, ["aino.agent@example.com", "omar.agent@example.com"]),
     ("Returns & refunds", "returns", False, ["omar.agent@example.com"]),
     ("Billing", "billing", False, ["aino.agent@example.com"]),
 ]
@@ -26,13 +26,13 @@ CANNED = [
      "Drop the parcel at any pickup point within 14 days.\n\n{{ agent.name }}"),
 ]  # fmt: skip
 TICKETS = [
-    ("casey.customer@example.com", "Casey Customer", "en", "general",
+    ("casey.customer@example.com", "Casey Customer", "en", "support",
      "My parcel has not arrived", "Order NW-48213 was due on Monday and tracking has not moved."),
     ("matti@example.fi", "Matti Meikäläinen", "fi", "returns",
      "Palautus ei näy tilillä", "Palautin takin viikko sitten, mutta palautusta ei näy."),
     ("layla@example.ae", "ليلى", "ar", "billing",
      "لم أستلم الفاتورة", "أحتاج إلى فاتورة ضريبية للطلب NW-50111."),
-    ("wei@example.cn", "王伟", "zh-hans", "general",
+    ("wei@example.cn", "王伟", "zh-hans", "support",
      "订单还没有发货", "我的订单 NW-51002 已经三天了，还没有发货。"),
 ]  # fmt: skip
 

@@ -13,4 +13,4 @@ def test_demo_tickets_load_once_when_run_twice():
     call_command("load_demo")
     assert (Queue.objects.count(), CannedResponse.objects.count(), Ticket.objects.count()) == counts
     assert counts[0] == 3 and counts[2] == 4
-    assert Queue.objects.get(slug="general").members.count() == 2
+    assert Queue.objects.get(slug="support").members.count() == 2

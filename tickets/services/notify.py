@@ -97,7 +97,9 @@ def deliver_notification(notification_id: int) -> bool:
     """Send one pending notification; idempotent (a sent one is never sent again)."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            # of=self: lock the outbox row only (PostgreSQL cannot lock the nullable side of
+            # the outer joins that select_related adds).
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("ticket__requester", "ticket__assignee", "message")
             .filter(pk=notification_id, status=OutboxStatus.PENDING)
             .first()

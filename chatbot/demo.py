@@ -1,0 +1,29 @@
+"""The demo chat widget for `manage.py load_demo` (idempotent): NordStar's bot on port 8001."""
+
+from __future__ import annotations
+
+from chatbot.engine import dump_bot
+from chatbot.engine.demo import load_demo_bot
+
+from .models import Widget
+
+DEMO_KEY = "demo-shop-key"
+DEMO_ORIGINS = ["http://127.0.0.1:8001", "http://localhost:8001"]
+
+
+def load(stdout) -> Widget:
+    """Create or refresh the "Demo shop" widget and print its identity secret."""
+    widget, created = Widget.objects.update_or_create(
+        public_key=DEMO_KEY,
+        defaults={
+            "name": "Demo shop",
+            "allowed_origins": DEMO_ORIGINS,
+            "default_language": "en",
+            "is_active": True,
+            "bot_definition": dump_bot(load_demo_bot()),
+        },
+    )
+    stdout.write(f"Chat widget “{widget.name}” {'created' if created else 'updated'}: ")
+    stdout.write(f"  key {widget.public_key}, origins {', '.join(DEMO_ORIGINS)}")
+    stdout.write(f"  identity secret {widget.identity_secret}")
+    return widget
