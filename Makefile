@@ -50,3 +50,8 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf var/helpdesk.sqlite3* var/whoosh_index var/static
+
+## demo-host: serve demo/host (a shop page embedding the chat widget) on http://127.0.0.1:8001
+.PHONY: demo-host
+demo-host:
+	python3 -m http.server 8001 --bind 127.0.0.1 --directory demo/host

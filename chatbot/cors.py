@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-ALLOWED_HEADERS = "X-Chat-Token, Content-Type, Idempotency-Key"
+ALLOWED_HEADERS = "X-Chat-Token, Content-Type, Idempotency-Key, If-None-Match"
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 EXPOSED_HEADERS = "ETag"
 PREFLIGHT_MAX_AGE = "600"

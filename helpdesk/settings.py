@@ -222,6 +222,21 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+
+def _static_headers(headers, path: str, url: str) -> None:
+    """The chat widget script is loaded by other sites: let them (and SRI checks) load it, and
+    keep its unversioned URL fresh so a fix reaches every shop within minutes."""
+    if url.endswith("chatbot/widget.js"):
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Cache-Control"] = "public, max-age=300"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
+# Local runs (and tests) serve straight from the source folders; production from STATIC_ROOT.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)

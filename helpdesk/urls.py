@@ -40,5 +40,6 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("tickets.public_urls")),
+    path("", include("chatbot.public_urls")),
     path("", include("kb.urls")),
 )
