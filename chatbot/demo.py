@@ -8,7 +8,13 @@ from chatbot.engine.demo import load_demo_bot
 from .models import Widget
 
 DEMO_KEY = "demo-shop-key"
-DEMO_ORIGINS = ["http://127.0.0.1:8001", "http://localhost:8001"]
+# The demo shop (make demo-host) and the help center itself ("Chat with us" on its pages).
+DEMO_ORIGINS = [
+    "http://127.0.0.1:8001",
+    "http://localhost:8001",
+    "http://127.0.0.1:8000",
+    "http://localhost:8000",
+]
 
 
 def load(stdout) -> Widget:

@@ -27,6 +27,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="Northwind Support")
+# The chat widget shown on our own help-center pages (a chatbot Widget's public key; its
+# allowed origins must include SITE_URL). Local runs use the demo widget from load_demo.
+HELP_CENTER_WIDGET_KEY = env.str("HELP_CENTER_WIDGET_KEY", default="demo-shop-key" if DEBUG else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

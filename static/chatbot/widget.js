@@ -420,6 +420,12 @@
     else if (ticketRef || chatStatus === "escalated") poll().catch(function () {}).finally(schedule);
   });
 
+  // Links and buttons on the host page marked data-open-chat open the widget ("Chat with us").
+  document.addEventListener("click", function (ev) {
+    var target = ev.target && ev.target.closest && ev.target.closest("[data-open-chat]");
+    if (target) { ev.preventDefault(); open(); }
+  });
+
   // A conversation from an earlier page or tab: show it again.
   if (conv && conv.token) poll().catch(function () { /* shown when opened */ });
 })();

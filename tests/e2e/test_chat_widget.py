@@ -217,3 +217,25 @@ def test_arabic_page_gets_a_right_to_left_widget(page, shop):
     save_screenshot(page, "chat-widget-arabic")
     page.keyboard.press("Escape")
     assert _active(page).startswith("button#.l")
+
+
+def test_chat_with_us_on_a_help_center_page_opens_the_widget(page, live_server, settings):
+    from chatbot.models import Widget
+    from tests.kb.factories import make_article
+
+    widget = Widget.objects.filter(public_key="demo-shop-key").first()
+    if widget is None:
+        from chatbot import demo
+
+        demo.load(type("Out", (), {"write": lambda self, *a, **k: None})())
+        widget = Widget.objects.get(public_key="demo-shop-key")
+    widget.allowed_origins = [live_server.url]
+    widget.save(update_fields=["allowed_origins"])
+    settings.HELP_CENTER_WIDGET_KEY = "demo-shop-key"
+    article = make_article(title="Track your order")
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    page.get_by_role("link", name="Chat with us").click()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    assert dialog.is_visible()
+    assert page.url.endswith(article.get_absolute_url())  # stayed on the article
