@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from chatbot.engine import SchemaError, Severity, dump_bot, load_bot, respond, start, validate
 
 from .bots import context_for, pick_language
-from .models import Conversation, ConversationMessage, Widget
+from .models import (
+    Conversation,
+    ConversationMessage,
+    Widget,
+    business_hours_errors,
+    holiday_dates,
+    time_zone_error,
+)
 
 
 def bot_problems(data: object) -> tuple[object | None, list[str]]:
@@ -37,7 +44,7 @@ class WidgetForm(forms.ModelForm):
         model = Widget
         fields = [
             "name", "public_key", "identity_secret", "allowed_origins", "default_language",
-            "is_active",
+            "is_active", "time_zone", "business_hours", "holidays",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs) -> None:
@@ -69,6 +76,28 @@ class WidgetForm(forms.ModelForm):
             raise forms.ValidationError(_("Exact origins only: scheme and host, no path or “*”."))
         return origins
 
+    def clean_time_zone(self) -> str:
+        zone = (self.cleaned_data.get("time_zone") or "").strip()
+        problem = time_zone_error(zone)
+        if problem:
+            raise forms.ValidationError(problem)
+        return zone
+
+    def clean_business_hours(self) -> dict:
+        hours = self.cleaned_data.get("business_hours") or {}
+        problems = business_hours_errors(hours)
+        if problems:
+            raise forms.ValidationError(problems)
+        return hours
+
+    def clean_holidays(self) -> list[str]:
+        holidays = self.cleaned_data.get("holidays") or []
+        try:
+            holiday_dates(holidays)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return holidays
+
     def save(self, commit: bool = True) -> Widget:
         self.instance.bot_definition = self.cleaned_data["bot_yaml"]
         return super().save(commit)
@@ -82,7 +111,9 @@ class TestBoxForm(forms.Form):
 @admin.register(Widget)
 class WidgetAdmin(admin.ModelAdmin):
     form = WidgetForm
-    list_display = ["name", "public_key", "is_active", "default_language", "test_box_link"]
+    list_display = [
+        "name", "public_key", "is_active", "default_language", "time_zone", "test_box_link",
+    ]  # fmt: skip
     search_fields = ["name", "public_key"]
 
     def get_urls(self):

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import json
+import logging
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.db.models import Q
+from django.utils import formats, timezone, translation
+
 from chatbot.engine import ArticleRef, Bot, Context, load_bot
+from chatbot.models import build_calendar
+from helpdesk.models import Role
 from kb.search import suggest
+from tickets.models import Queue
+from tickets.sla import BusinessCalendar, is_open, next_opening
 
 MAX_ARTICLES = 3
+logger = logging.getLogger(__name__)
+
+
+def now() -> datetime:
+    """The clock the business hours are judged by (tests patch `chatbot.bots.now`)."""
+    return timezone.now()
 
 
 @lru_cache(maxsize=64)
@@ -29,12 +44,72 @@ def search_articles(query: str, lang: str) -> list[ArticleRef]:
     return [ArticleRef(str(h.group_id), h.title, h.url, h.snippet) for h in hits]
 
 
+@lru_cache(maxsize=64)
+def _calendar(widget_id: int | None, version: str, spec: str) -> BusinessCalendar | None:
+    try:
+        return build_calendar(*json.loads(spec))
+    except (ValueError, TypeError) as exc:
+        # Bad hours saved around the form: keep the chat reachable rather than always closed.
+        logger.warning("widget %s has unusable business hours, treated as open: %s", widget_id, exc)
+        return None
+
+
+def calendar_for(widget: Any) -> BusinessCalendar | None:
+    """The widget's business calendar, built once per saved version; None = always open."""
+    if not widget.business_hours:
+        return None
+    spec = json.dumps([widget.time_zone, widget.business_hours, widget.holidays], sort_keys=True)
+    version = widget.updated_at.isoformat() if widget.updated_at else ""
+    return _calendar(widget.pk, version, spec)
+
+
+def agents_available(bot: Bot) -> bool:
+    """Whether an active agent is a member of the bot's handoff queue (no such queue: yes)."""
+    queue = Queue.objects.filter(slug=bot.handoff_queue or "").first()
+    if queue is None:
+        return True
+    agents = Q(role__in=[Role.AGENT, Role.ADMIN]) | Q(is_superuser=True)
+    return queue.members.filter(agents, is_active=True).exists()
+
+
+def team_available(widget: Any, bot: Bot) -> bool:
+    """A person can answer now: inside business hours and someone staffs the handoff queue."""
+    calendar = calendar_for(widget)
+    if calendar is not None and not is_open(now(), calendar):
+        return False
+    return agents_available(bot)
+
+
+def next_open_text(widget: Any, lang: str) -> str:
+    """When a person will answer, in `lang` and the widget's zone: "Monday 08:00 (Europe/…)".
+
+    Empty when the widget has no hours, or is open but closed for want of agents: then
+    nobody knows when a person will be free.
+    """
+    calendar = calendar_for(widget)
+    instant = now()
+    if calendar is None or is_open(instant, calendar):
+        return ""
+    local = calendar.to_local(next_opening(instant, calendar))
+    with translation.override(lang):
+        when = formats.date_format(local, "l H:i")
+        text = translation.gettext("A person will answer from %(when)s (%(zone)s).")
+        return text % {"when": when, "zone": calendar.timezone}
+
+
 def context_for(conversation: Any) -> Context:
     """What the engine may ask the host during a turn."""
     variables = {}
     if conversation.contact_id and conversation.contact.name:
         variables["name"] = conversation.contact.name
-    return Context(search=search_articles, variables=variables)
+    widget = conversation.widget
+    bot = bot_for(widget)
+    return Context(
+        search=search_articles,
+        is_open=lambda: team_available(widget, bot),
+        next_open_text=lambda lang: next_open_text(widget, lang),
+        variables=variables,
+    )
 
 
 def pick_language(bot: Bot, requested: str, fallback: str) -> str:

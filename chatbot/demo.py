@@ -15,6 +15,9 @@ DEMO_ORIGINS = [
     "http://127.0.0.1:8000",
     "http://localhost:8000",
 ]
+# People answer the demo chat on weekdays, Helsinki office hours.
+DEMO_TIME_ZONE = "Europe/Helsinki"
+DEMO_HOURS = {str(day): [["08:00", "18:00"]] for day in range(5)}
 
 
 def load(stdout) -> Widget:
@@ -27,9 +30,12 @@ def load(stdout) -> Widget:
             "default_language": "en",
             "is_active": True,
             "bot_definition": dump_bot(load_demo_bot()),
+            "time_zone": DEMO_TIME_ZONE,
+            "business_hours": DEMO_HOURS,
         },
     )
     stdout.write(f"Chat widget “{widget.name}” {'created' if created else 'updated'}: ")
     stdout.write(f"  key {widget.public_key}, origins {', '.join(DEMO_ORIGINS)}")
     stdout.write(f"  identity secret {widget.identity_secret}")
+    stdout.write(f"  people answer Mon-Fri 08:00-18:00 ({DEMO_TIME_ZONE})")
     return widget

@@ -9,6 +9,7 @@ from enum import StrEnum
 from rapidfuzz import fuzz
 
 from chatbot.engine.matcher import compile_pattern, contains, is_exactly, prepare_text
+from helpdesk.textnorm import CJK_RUN
 
 Texts = dict[str, str]
 
@@ -203,10 +204,15 @@ def yes_or_no(text: str) -> bool | None:
 
 
 def _candidates(text: str) -> list[str]:
-    """The whole answer first, then each word without surrounding punctuation."""
+    """The whole answer first, then each word without surrounding punctuation.
+
+    Chinese and Japanese are written without spaces, so "订单号是NS12345" is one "word": the
+    non-CJK runs inside a word are candidates too.
+    """
     stripped = text.strip()
     words = [w.strip(_TRAILING_PUNCT) for w in stripped.split()]
-    return [stripped, *[w for w in words if w]]
+    pieces = [p.strip(_TRAILING_PUNCT) for w in words for p in CJK_RUN.split(w) if p != w]
+    return [stripped, *[w for w in words if w], *[p for p in pieces if p]]
 
 
 def _transform(value: str, how: str | None) -> str:

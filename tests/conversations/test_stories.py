@@ -3,11 +3,14 @@
 A story has `lang`, optional `page_url`, `identity_email` and `turns`. Each turn sends `say` and
 checks what came back: `reply` (substrings of the bot's text), `intent` (matched for the turn),
 `slots`, `articles` (titles shown), `status`, `needs_email`, `escalated` (a ticket exists).
+An optional `now` (ISO instant with offset) freezes the clock so the demo widget's business
+hours apply; without it a person is always available, whatever the time.
 """
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,12 @@ def test_story(path: Path, client, widget, monkeypatch) -> None:
     story = yaml.safe_load(path.read_text(encoding="utf-8"))
     has_articles = story.get("articles_available", False)
     monkeypatch.setattr(bots, "search_articles", lambda q, lang: ARTICLES if has_articles else [])
+    if "now" in story:
+        instant = datetime.fromisoformat(str(story["now"]))
+        monkeypatch.setattr(bots, "now", lambda: instant)
+        monkeypatch.setattr(bots, "agents_available", lambda bot: True)
+    else:
+        monkeypatch.setattr(bots, "team_available", lambda widget, bot: True)
     started = chat.start(
         lang=story["lang"], page_url=story.get("page_url", ""), **_identity(story, widget)
     )
