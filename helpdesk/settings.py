@@ -288,6 +288,9 @@ CORS_URLS_REGEX = r"^/api/v1/(?!chat/).*$"
 # Behind a proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP) for
 # per-IP rate limits; by default the direct peer address.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Rate limits of public endpoints (contact form, chat, votes, search); only load tests turn
+# them off.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
