@@ -1,4 +1,4 @@
-"""The demo chat widget for `manage.py load_demo` (idempotent): NordStar's bot on port 8001."""
+"""The demo chat widget for `manage.py load_demo` (idempotent): Northwind's bot on port 8001."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The sample NordStar shop bot shipped with the engine, for demos, docs and tests."""
+"""The sample Northwind shop bot shipped with the engine, for demos, docs and tests."""
 
 from __future__ import annotations
 

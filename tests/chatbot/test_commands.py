@@ -22,7 +22,7 @@ def test_validate_passes_for_the_demo_widget_and_fails_for_a_broken_file(widget,
 def test_export_then_import_round_trips(widget, tmp_path):
     target = tmp_path / "out.yml"
     call_command("chatbot", "export", "--widget", "demo-shop-key", "--file", str(target))
-    assert yaml.safe_load(target.read_text())["name"] == "NordStar shop assistant"
+    assert yaml.safe_load(target.read_text())["name"] == "Northwind shop assistant"
     call_command("chatbot", "import", "--widget", "demo-shop-key", "--file", str(target),
                  stdout=io.StringIO())  # fmt: skip
     widget.refresh_from_db()

@@ -12,7 +12,7 @@ def test_start_returns_greeting_token_and_language(chat):
     started = chat.start(lang="zh_Hans", page_url="https://shop.example/cart", referrer="r")
     assert started["status"] == "bot"
     assert started["language"] == "zh-hans"
-    assert "NordStar" in started["messages"][0]["text"]
+    assert "Northwind" in started["messages"][0]["text"]
     assert started["messages"][0]["quick_replies"][0]["payload"] == "#option:0"
     conversation = Conversation.objects.get(public_id=started["conversation_id"])
     assert conversation.page_url == "https://shop.example/cart"
