@@ -260,10 +260,14 @@ def _status_fields(ticket: Ticket, target: str, *, actor=None, contact=None) -> 
     now = timezone.now()
     if target == Status.SOLVED:
         fields["solved_at"] = now
+        by = "customer" if contact is not None else "agent"
         record_event(
-            kind="ticket.solved", contact_id=ticket.requester_id, data={"ticket": ticket.pk}
+            kind="ticket.solved",
+            contact_id=ticket.requester_id,
+            data={"ticket": ticket.pk, "by": by},
         )
-        queue_notifications(ticket=ticket, message=None, event="solved")
+        if contact is None:  # the customer who solved it needs no mail saying so
+            queue_notifications(ticket=ticket, message=None, event="solved")
     if target == Status.CLOSED:
         fields["closed_at"] = now
     if ticket.status in (Status.SOLVED, Status.CLOSED) and target in OPEN_STATUSES:
@@ -365,6 +369,20 @@ def link_tickets(*, ticket: Ticket, other: Ticket, actor) -> TicketLink:
         _record(first, "linked", None, second.pk, actor=actor)
         _record(second, "linked", None, first.pk, actor=actor)
     return link
+
+
+@transaction.atomic
+def mark_solved_by_requester(*, ticket: Ticket, contact: Contact) -> Ticket:
+    """The requester says their problem is solved (portal); idempotent."""
+    ticket = _lock(ticket, None)
+    if ticket.requester_id != contact.pk:
+        raise TicketError("Only the requester can mark this request as solved.")
+    if ticket.status == Status.SOLVED:
+        return ticket
+    if ticket.status == Status.CLOSED:
+        raise TicketError(f"{ticket.reference} is closed.")
+    _bump(ticket, **_status_fields(ticket, Status.SOLVED, contact=contact))
+    return ticket
 
 
 @transaction.atomic

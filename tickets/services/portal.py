@@ -5,16 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
-from customers.models import Contact
 from helpdesk.celery import enqueue_on_commit
-from helpdesk.events import record_event
 
-from ..models import Notification, Status, Ticket
-from ..workflow import can_change_status
-from .core import TicketError, _bump, _lock, _record
+from ..models import Notification, Ticket
 
 SESSION_KEY = "portal_ticket_grants"
 MAX_GRANTS = 20
@@ -68,23 +63,3 @@ def send_fresh_link(*, email: str, reference: str) -> bool:
 
     enqueue_on_commit(send_notification, notification.pk)
     return True
-
-
-@transaction.atomic
-def solve_ticket_as_customer(*, ticket: Ticket, contact: Contact) -> Ticket:
-    """The requester says their problem is solved; no "we solved it" mail goes back to them."""
-    ticket = _lock(ticket, None)
-    if ticket.requester_id != contact.pk:
-        raise TicketError("Only the requester can mark this request as solved.")
-    if ticket.status == Status.SOLVED:
-        return ticket
-    if not can_change_status(ticket.status, Status.SOLVED):
-        raise TicketError(f"{ticket.reference} is closed.")
-    _record(ticket, "status", ticket.status, Status.SOLVED, contact=contact)
-    _bump(ticket, status=Status.SOLVED, solved_at=timezone.now())
-    record_event(
-        kind="ticket.solved",
-        contact_id=contact.pk,
-        data={"ticket": ticket.pk, "by": "customer"},
-    )
-    return ticket

@@ -19,13 +19,12 @@ from django_ratelimit.decorators import ratelimit
 from ..forms import LinkRequestForm, RatingForm, ReplyForm
 from ..models import Attachment, Message, Status, Ticket
 from ..selectors import visible_tickets
-from ..services import TicketError, add_message, rate_ticket
+from ..services import TicketError, add_message, mark_solved_by_requester, rate_ticket
 from ..services.portal import (
     grant_ticket_access,
     granted_ticket_ids,
     has_ticket_access,
     send_fresh_link,
-    solve_ticket_as_customer,
 )
 from ..tokens import read_ticket_token
 
@@ -126,7 +125,7 @@ def portal_ticket_solve(request: HttpRequest, pk: int) -> HttpResponse:
     """The customer says the problem is solved; they can rate it next."""
     ticket = portal_ticket_for(request, pk)
     try:
-        solve_ticket_as_customer(ticket=ticket, contact=ticket.requester)
+        mark_solved_by_requester(ticket=ticket, contact=ticket.requester)
     except TicketError as error:
         messages.error(request, str(error))
     else:
