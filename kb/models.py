@@ -40,19 +40,27 @@ class Category(models.Model):
         return self.slug
 
 
-class CategoryTranslation(models.Model):
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="translations")
+class NameTranslation(models.Model):
+    """A name and description in one language (categories and sections have one per language)."""
+
     language = models.CharField(_("language"), max_length=16, choices=LANGUAGE_CHOICES)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["category", "language"], name="uniq_category_lang")
-        ]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class CategoryTranslation(NameTranslation):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="translations")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "language"], name="uniq_category_lang")
+        ]
 
 
 class Section(models.Model):
@@ -72,19 +80,13 @@ class Section(models.Model):
         return f"{self.category.slug}/{self.slug}"
 
 
-class SectionTranslation(models.Model):
+class SectionTranslation(NameTranslation):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(_("language"), max_length=16, choices=LANGUAGE_CHOICES)
-    name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["section", "language"], name="uniq_section_lang")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.language})"
 
 
 class Label(models.Model):
