@@ -8,7 +8,8 @@ from .models import CannedResponse, Notification, Queue, Ticket, TicketChange
 
 @admin.register(Queue)
 class QueueAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "is_default", "member_count")
+    list_display = ("name", "slug", "is_default", "routing_strategy", "calendar", "member_count")
+    list_filter = ("routing_strategy",)
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("members",)
     search_fields = ("name",)
@@ -68,3 +69,6 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("recipient_email",)
     readonly_fields = [f.name for f in Notification._meta.concrete_fields]
     show_full_result_count = False
+
+
+from . import admin_config  # noqa: E402, F401  (routing, SLA, automations, webhooks)

@@ -6,3 +6,37 @@ from django.apps import AppConfig
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = "Tickets"
+
+    def ready(self) -> None:
+        # Cache invalidation only (no domain logic): admin edits reach every process's cache.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import models
+        from .services.config_cache import invalidate
+
+        watched = {
+            models.SlaPolicy: ("sla",), models.BusinessHours: ("sla",), models.Holiday: ("sla",),
+            models.Queue: ("sla", "field-choices"), models.Automation: ("automations",),
+            models.Webhook: ("webhooks",), models.Macro: ("macros",),
+        }  # fmt: skip
+
+        def bump(names):
+            return lambda sender, **kwargs: invalidate(*names)
+
+        self._receivers = []  # keep references: signals hold receivers weakly
+        for model, names in watched.items():
+            receiver = bump(names)
+            self._receivers.append(receiver)
+            post_save.connect(receiver, sender=model, dispatch_uid=f"cfg-save-{model.__name__}")
+            post_delete.connect(receiver, sender=model, dispatch_uid=f"cfg-del-{model.__name__}")
+        # The desk's queue and assignee choices (names, roles, who is active).
+        from django.contrib.auth import get_user_model
+
+        watched_user = bump(("field-choices",))
+        self._receivers.append(watched_user)
+        for signal in (post_save, post_delete):
+            signal.connect(watched_user, sender=get_user_model(), dispatch_uid=f"cfg-user-{signal}")
+        for through in (models.SlaPolicy.queues.through, models.SlaPolicy.organisations.through):
+            receiver = bump(("sla",))
+            self._receivers.append(receiver)
+            m2m_changed.connect(receiver, sender=through, dispatch_uid=f"cfg-m2m-{through}")

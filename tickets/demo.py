@@ -5,7 +5,7 @@ from __future__ import annotations
 from customers.services import contact_for_user, get_or_create_contact
 from helpdesk.models import User
 
-from .models import CannedResponse, Queue, Ticket
+from .models import BusinessHours, CannedResponse, Queue, SlaPolicy, Ticket
 from .services import add_message, create_ticket
 
 QUEUES = [
@@ -37,6 +37,28 @@ TICKETS = [
 ]  # fmt: skip
 
 
+def load_service_levels(queues: dict[str, Queue]) -> None:
+    """Helsinki office hours on every queue, and two SLA policies (urgent/high, the rest)."""
+    office, _ = BusinessHours.objects.update_or_create(
+        name="Helsinki office",
+        defaults={"timezone": "Europe/Helsinki",
+                  "weekly_hours": {str(d): [["08:00", "17:00"]] for d in range(5)}},
+    )  # fmt: skip
+    for queue in queues.values():
+        queue.calendar = office
+        queue.save(update_fields=["calendar"])
+    SlaPolicy.objects.update_or_create(
+        name="Urgent and high",
+        defaults={"position": 1, "priorities": ["urgent", "high"], "first_response_minutes": 60,
+                  "next_response_minutes": 120, "resolution_minutes": 8 * 60},
+    )  # fmt: skip
+    SlaPolicy.objects.update_or_create(
+        name="Standard",
+        defaults={"position": 2, "first_response_minutes": 8 * 60,
+                  "next_response_minutes": 16 * 60, "resolution_minutes": 5 * 8 * 60},
+    )  # fmt: skip
+
+
 def load(stdout) -> None:
     queues = {}
     for name, slug, is_default, members in QUEUES:
@@ -45,6 +67,7 @@ def load(stdout) -> None:
         )
         queue.members.set(User.objects.filter(email__in=members))
         queues[slug] = queue
+    load_service_levels(queues)
     for title, language, body in CANNED:
         CannedResponse.objects.update_or_create(
             title=title, defaults={"language": language, "body": body}

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from .views import desk, desk_ticket
+from .views import desk, desk_routing, desk_ticket
 
 urlpatterns = [
     path("", desk.desk_home, name="desk-home"),
     path("bulk/", desk.desk_bulk, name="desk-bulk"),
+    path("availability/", desk_routing.desk_availability, name="desk-availability"),
+    path("tickets/<int:pk>/macro/", desk_routing.desk_ticket_macro, name="desk-ticket-macro"),
     path("tickets/<int:pk>/", desk_ticket.desk_ticket, name="desk-ticket"),
     path("tickets/<int:pk>/reply/", desk_ticket.desk_ticket_reply, name="desk-ticket-reply"),
     path("tickets/<int:pk>/fields/", desk_ticket.desk_ticket_fields, name="desk-ticket-fields"),

@@ -11,10 +11,12 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django import forms
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -26,11 +28,16 @@ MAX_PAGE_SIZE = 100
 COUNT_CAP = 1000  # the sidebar shows "999+" beyond this
 
 SORTS = {
-    # sort name -> the ordering columns, most significant first (all descending)
+    # sort name -> the ordering columns, most significant first (descending; "+" ascending)
     "updated": ("updated_at", "id"),
     "created": ("created_at", "id"),
     "priority": ("priority_rank", "updated_at", "id"),
+    "due": ("+sla_due_at", "+id"),  # soonest SLA due time first; none last
 }
+# Tickets without a running SLA clock sort after every real due time.
+NO_DUE_TIME = datetime(9999, 12, 31, tzinfo=UTC)
+SLA_DUE_AT = Coalesce(F("sla__next_due_at"), Value(NO_DUE_TIME), output_field=DateTimeField())
+BREACHING_WITHIN = timedelta(hours=1)
 PRIORITY_RANK = Case(
     *(When(priority=p, then=Value(rank)) for rank, p in enumerate(Priority.values)),
     default=Value(0),
@@ -65,7 +72,7 @@ class FilterForm(forms.Form):
         label=_("Sort by"),
         required=False,
         choices=[("updated", _("Last updated")), ("created", _("Created")),
-                 ("priority", _("Priority"))],
+                 ("priority", _("Priority")), ("due", _("SLA due time"))],
     )  # fmt: skip
     size = forms.IntegerField(
         label=_("Per page"), required=False, min_value=1, max_value=MAX_PAGE_SIZE,
@@ -111,6 +118,8 @@ class Filters:
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         for name in form.errors:
             data.pop(name, None)
+        if data.get("view") == "breaching" and not form.data.get("sort"):
+            data["sort"] = "due"  # most urgent first unless the agent chose an order
         return cls(**data)
 
     @property
@@ -125,6 +134,11 @@ def view_queryset(qs: QuerySet[Ticket], view: str, user) -> QuerySet[Ticket]:
         return qs.filter(assignee=user, status__in=OPEN_STATUSES)
     if view == "unassigned":
         return qs.filter(assignee__isnull=True, status__in=OPEN_STATUSES)
+    if view == "breaching":
+        # Breached, warned, or due within the hour: what needs a person right now.
+        soon = Q(sla__next_due_at__lte=timezone.now() + BREACHING_WITHIN)
+        return qs.filter(soon | Q(sla__status__in=["warning", "breached"]),
+                         status__in=OPEN_STATUSES)  # fmt: skip
     if view.startswith("queue-") and view[6:].isdigit():
         return qs.filter(queue_id=int(view[6:]), status__in=OPEN_STATUSES)
     return qs
@@ -182,10 +196,15 @@ class Page:
     extra: dict = field(default_factory=dict)
 
 
+def _column(spec: str) -> tuple[str, bool]:
+    """(column name, is ascending) of a SORTS entry."""
+    return spec.removeprefix("+"), spec.startswith("+")
+
+
 def _key(ticket: Ticket, sort: str) -> list:
     values = []
-    for column in SORTS[sort]:
-        value = getattr(ticket, column)
+    for spec in SORTS[sort]:
+        value = getattr(ticket, _column(spec)[0])
         values.append(value.isoformat() if isinstance(value, datetime) else value)
     return values
 
@@ -206,7 +225,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[str, list]:
         if not isinstance(key, list) or len(key) != len(SORTS[sort]):
             raise InvalidCursor(cursor)
         return direction, [
-            _parse_key_value(col, v) for col, v in zip(SORTS[sort], key, strict=True)
+            _parse_key_value(_column(col)[0], v) for col, v in zip(SORTS[sort], key, strict=True)
         ]
     except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
         raise InvalidCursor(cursor) from exc
@@ -223,14 +242,15 @@ def _parse_key_value(column: str, value):
     return value
 
 
-def _seek(columns: tuple[str, ...], values: list, after: bool) -> Q:
-    """Rows strictly after (descending order) or before the key: a row-value comparison
+def _seek(specs: tuple[str, ...], values: list, after: bool) -> Q:
+    """Rows strictly after or before the key in the sort's order: a row-value comparison
     spelled out as (a < x) OR (a = x AND b < y) OR ..., which every database can index."""
-    op = "lt" if after else "gt"
     condition = Q()
-    for i, column in enumerate(columns):
+    columns = [_column(spec) for spec in specs]
+    for i, (column, ascending) in enumerate(columns):
+        op = "gt" if after == ascending else "lt"
         step = Q(**{f"{column}__{op}": values[i]})
-        for prev_col, prev_val in zip(columns[:i], values[:i], strict=True):
+        for (prev_col, _asc), prev_val in zip(columns[:i], values[:i], strict=True):
             step &= Q(**{prev_col: prev_val})
         condition |= step
     return condition
@@ -242,11 +262,15 @@ def paginate(qs: QuerySet[Ticket], *, sort: str, cursor: str = "", size: int = P
     size = max(1, min(size, MAX_PAGE_SIZE))
     if "priority_rank" in columns:
         qs = qs.annotate(priority_rank=PRIORITY_RANK)
+    if "+sla_due_at" in columns:
+        qs = qs.annotate(sla_due_at=SLA_DUE_AT)
     direction, key = decode_cursor(cursor, sort) if cursor else ("next", None)
     forward = direction == "next"
     if key is not None:
         qs = qs.filter(_seek(columns, key, after=forward))
-    ordering = [f"-{c}" if forward else c for c in columns]
+    ordering = []
+    for column, ascending in map(_column, columns):
+        ordering.append(column if forward == ascending else f"-{column}")
     rows = list(qs.order_by(*ordering)[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]

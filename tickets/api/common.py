@@ -79,7 +79,7 @@ def is_agent(request: Request) -> bool:
 def ticket_data(request: Request, ticket: Ticket) -> dict[str, Any]:
     """The detail representation, reloaded (a service may have changed it): 3 queries."""
     fresh = (
-        Ticket.objects.select_related("queue", "assignee", "requester")
+        Ticket.objects.select_related("queue", "assignee", "requester", "sla")
         .prefetch_related("tags")
         .get(pk=ticket.pk)
     )

@@ -63,9 +63,27 @@ class TicketFilter(django_filters.FilterSet):
         help_text="Subject contains this, or a reference such as HD-123.",
     )
 
+    sla_status = django_filters.ChoiceFilter(
+        field_name="sla__status",
+        choices=[("ok", "ok"), ("warning", "warning"), ("breached", "breached")],
+        help_text="SLA status (agents): ok, warning or breached.",
+    )
+    breaching = django_filters.BooleanFilter(
+        method="filter_breaching",
+        help_text="true: open tickets breached, warned or due within the hour (the desk's "
+        '"Breaching soon").',
+    )
+
     class Meta:
         model = Ticket
         fields: list[str] = []
+
+    def filter_breaching(self, queryset: QuerySet[Ticket], name: str, value: bool) -> QuerySet:
+        from ..listing import view_queryset
+
+        if not value:
+            return queryset
+        return view_queryset(queryset, "breaching", self.request.user)
 
     def filter_assignee(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet:
         value = value.strip().lower()

@@ -16,7 +16,7 @@ from ..models import Attachment, CannedResponse, Channel, Message, Priority, Que
 
 MAX_TAGS = 20
 MAX_FILES = 10
-AGENT_ONLY_FIELDS = ("priority", "queue", "assignee", "requester", "tags")
+AGENT_ONLY_FIELDS = ("priority", "queue", "assignee", "requester", "tags", "sla")
 
 
 @extend_schema_field(
@@ -195,6 +195,35 @@ class QueueRefSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
+class SlaTargetSerializer(serializers.Serializer):
+    due_at = serializers.DateTimeField()
+    seconds_left = serializers.IntegerField(help_text="Negative once overdue.")
+    is_breached = serializers.BooleanField()
+
+
+class SlaTargetsSerializer(serializers.Serializer):
+    first_response = SlaTargetSerializer(allow_null=True)
+    next_response = SlaTargetSerializer(allow_null=True)
+    resolution = SlaTargetSerializer(allow_null=True)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": ["ok", "warning", "breached"], "nullable": True},
+    component_name="SlaStatusEnum",
+)
+class SlaStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=["ok", "warning", "breached"], allow_null=True, **kwargs)
+
+
+class TicketSlaSerializer(serializers.Serializer):
+    policy = serializers.IntegerField()
+    status = SlaStatusField()
+    next_due_at = serializers.DateTimeField(allow_null=True)
+    is_paused = serializers.BooleanField(help_text="Waiting on the customer: clocks stopped.")
+    targets = SlaTargetsSerializer()
+
+
 class TicketListItemSerializer(serializers.ModelSerializer):
     """One row of a list. Agent-only fields are left out for customers."""
 
@@ -204,14 +233,21 @@ class TicketListItemSerializer(serializers.ModelSerializer):
     assignee = PersonSerializer(read_only=True, allow_null=True, help_text="Agents only.")
     requester = RequesterSerializer(read_only=True, help_text="Agents only.")
     tags = serializers.SerializerMethodField(help_text="Agents only.")
+    sla = serializers.SerializerMethodField(help_text="SLA due times (agents only; null: none).")
 
     class Meta:
         model = Ticket
         fields = [
             "id", "reference", "subject", "status", "priority", "channel", "queue", "assignee",
-            "requester", "tags", "version", "created_at", "updated_at",
+            "requester", "tags", "sla", "version", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(TicketSlaSerializer(allow_null=True))
+    def get_sla(self, ticket: Ticket) -> dict | None:
+        from ..services.sla import describe
+
+        return describe(getattr(ticket, "sla", None))  # select_related by the views
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, ticket: Ticket) -> list[str]:

@@ -79,7 +79,7 @@ class TicketListView(TicketAPIView, GenericAPIView):
         # tags are prefetched: one more query per page, whatever its size.
         return (
             selectors.visible_tickets(self.request.user)
-            .select_related("queue", "assignee", "requester")
+            .select_related("queue", "assignee", "requester", "sla")
             .prefetch_related("tags")
         )
 

@@ -33,7 +33,9 @@ from ..models import (
     TicketLink,
 )
 from ..workflow import can_change_status, status_after_agent_reply, status_after_customer_reply
+from .lifecycle import after_create, after_message, after_update
 from .notify import queue_notifications
+from .routing import claim_agent
 
 MAX_BODY_CHARS = 50_000
 # Types that could run script if a browser rendered them are stored as downloads only; the
@@ -135,12 +137,17 @@ def _create_ticket(
         existing = _replay(idempotency_scope, idempotency_key, fingerprint)
         if existing is not None:
             return existing
+    queue, language = queue or _default_queue(), language or requester.language
+    tag_objects = _tags(tags) if tags else []
+    assignee_id = claim_agent(queue, language=language,
+                              tags=frozenset(t.name for t in tag_objects))  # fmt: skip
     ticket = Ticket.objects.create(
-        subject=subject, requester=requester, channel=channel, priority=priority,
-        queue=queue or _default_queue(), language=language or requester.language,
+        subject=subject, requester=requester, channel=channel, priority=priority, queue=queue,
+        language=language, assignee_id=assignee_id,
+        status=Status.OPEN if assignee_id else Status.NEW,
     )  # fmt: skip
-    if tags:
-        ticket.tags.set(_tags(tags))
+    if tag_objects:
+        ticket.tags.set(tag_objects)
     is_agent = getattr(author_user, "is_agent", False)
     message = Message.objects.create(
         ticket=ticket, kind=MessageKind.PUBLIC, body=body, body_html=render_markdown(body).html,
@@ -149,7 +156,10 @@ def _create_ticket(
     )  # fmt: skip
     _attach(ticket, message, files, author_user)
     author = {"actor": author_user} if is_agent else {"contact": requester}
-    _record(ticket, "created", None, {"channel": channel, "queue": ticket.queue_id}, **author)
+    created = {"channel": channel, "queue": ticket.queue_id}
+    if assignee_id:
+        created["assignee"] = assignee_id
+    _record(ticket, "created", None, created, **author)
     if idempotency_key:
         _remember(idempotency_scope, idempotency_key, fingerprint, ticket)
     record_event(
@@ -157,6 +167,7 @@ def _create_ticket(
         language=ticket.language, data={"ticket": ticket.pk, "channel": channel},
     )  # fmt: skip
     queue_notifications(ticket=ticket, message=message, event="created")
+    after_create(ticket, message)
     return ticket
 
 
@@ -211,11 +222,14 @@ def add_message(
     files: Sequence[UploadedFile] = (),
     expected_version: int | None = None,
     channel: str = Channel.WEB,
+    system: bool = False,
 ) -> Message:
-    """A public reply or internal note by an agent, or a customer's reply."""
+    """A public reply or internal note by an agent (or an automation: `system`), or a
+    customer's reply."""
     body = _check_body(body)
     ticket = _lock(ticket, expected_version)
-    is_agent = getattr(author_user, "is_agent", False)
+    previous_status = ticket.status
+    is_agent = system or getattr(author_user, "is_agent", False)
     if not is_agent and (is_internal or new_status):
         raise TicketError("Only agents can write internal notes or set the status.")
     if ticket.status == Status.CLOSED:
@@ -227,23 +241,26 @@ def add_message(
         author_contact=None if is_agent else (author_contact or ticket.requester), channel=channel,
     )  # fmt: skip
     _attach(ticket, message, files, author_user)
-    changes = _status_changes_for(ticket, message, is_agent, new_status, author_user)
+    # An automated reply is not a first response: the SLA waits for a person.
+    is_person = is_agent and author_user is not None
+    changes = _status_changes_for(ticket, message, is_agent, new_status, author_user, is_person)
     _bump(ticket, **changes)
     if kind == MessageKind.PUBLIC:
         event = "agent_replied" if is_agent else "customer_replied"
         record_event(kind=f"ticket.{event}", contact_id=ticket.requester_id,
                      data={"ticket": ticket.pk, "message": message.pk})  # fmt: skip
         queue_notifications(ticket=ticket, message=message, event=event)
+    after_message(ticket, message, previous_status=previous_status, by_agent=is_agent)
     return message
 
 
-def _status_changes_for(ticket, message, is_agent, new_status, actor) -> dict:
+def _status_changes_for(ticket, message, is_agent, new_status, actor, is_person=True) -> dict:
     changes: dict = {}
     if message.kind == MessageKind.INTERNAL:
         target = new_status or ticket.status
     elif is_agent:
         target = status_after_agent_reply(ticket.status, new_status)
-        if ticket.first_response_at is None:
+        if ticket.first_response_at is None and is_person:
             changes["first_response_at"] = message.created_at
             record_event(kind="ticket.first_response", data={"ticket": ticket.pk})
     else:
@@ -280,14 +297,22 @@ UPDATABLE = {"status", "priority", "queue", "assignee", "subject", "tags"}
 
 
 @transaction.atomic
-def update_ticket(*, ticket: Ticket, actor, expected_version: int | None, **changes) -> Ticket:
-    """Change fields of a ticket; a stale version is refused and nothing is written."""
+def update_ticket(
+    *, ticket: Ticket, actor, expected_version: int | None, system: bool = False, **changes
+) -> Ticket:
+    """Change fields of a ticket; a stale version is refused and nothing is written.
+
+    `system` marks a change by the helpdesk itself (routing, SLA escalation, automations).
+    """
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise TicketError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
-    if not getattr(actor, "is_agent", False):
+    if not system and not getattr(actor, "is_agent", False):
         raise TicketError("Only agents can change a ticket's fields.")
+    if changes.get("assignee") is not None and not changes["assignee"].is_agent:
+        raise TicketError("Tickets can only be assigned to agents.")
     ticket = _lock(ticket, expected_version)
+    previous_status = ticket.status
     fields: dict = {}
     if "status" in changes and changes["status"] != ticket.status:
         fields.update(_status_fields(ticket, changes["status"], actor=actor))
@@ -309,6 +334,8 @@ def update_ticket(*, ticket: Ticket, actor, expected_version: int | None, **chan
         _bump(ticket, **fields)
         if "assignee" in fields and fields["assignee"] is not None:
             queue_notifications(ticket=ticket, message=None, event="assigned")
+        by = "system" if actor is None else "agent"
+        after_update(ticket, previous_status=previous_status, fields=fields, by=by)
     return ticket
 
 
@@ -381,7 +408,11 @@ def mark_solved_by_requester(*, ticket: Ticket, contact: Contact) -> Ticket:
         return ticket
     if ticket.status == Status.CLOSED:
         raise TicketError(f"{ticket.reference} is closed.")
-    _bump(ticket, **_status_fields(ticket, Status.SOLVED, contact=contact))
+    previous_status = ticket.status
+    fields = _status_fields(ticket, Status.SOLVED, contact=contact)
+    _bump(ticket, **fields)
+    # Like an agent's solve: the SLA clock stops, webhooks and "updated" automations run.
+    after_update(ticket, previous_status=previous_status, fields=fields, by="customer")
     return ticket
 
 
@@ -399,3 +430,29 @@ def rate_ticket(*, ticket: Ticket, rating: str, comment: str, contact: Contact) 
     record_event(kind="ticket.rated", contact_id=contact.pk,
                  data={"ticket": ticket.pk, "rating": rating})  # fmt: skip
     return ticket
+
+
+@transaction.atomic
+def assign_waiting_ticket(*, ticket_id: int, queue: Queue) -> int | None:
+    """Route one waiting ticket: 1 if assigned, 0 if it was taken meanwhile, None when no
+    agent is available (the queue keeps waiting)."""
+    ticket = (
+        Ticket.objects.select_for_update(skip_locked=True)
+        .filter(pk=ticket_id, queue=queue, assignee__isnull=True,
+                status__in=(Status.NEW, Status.OPEN))
+        .first()
+    )  # fmt: skip
+    if ticket is None:
+        return 0
+    tags = frozenset(ticket.tags.values_list("name", flat=True))
+    agent_id = claim_agent(queue, language=ticket.language, tags=tags)
+    if agent_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    agent = get_user_model().objects.get(pk=agent_id)
+    changes: dict = {"assignee": agent}
+    if ticket.status == Status.NEW:
+        changes["status"] = Status.OPEN
+    update_ticket(ticket=ticket, actor=None, expected_version=None, system=True, **changes)
+    return 1

@@ -22,7 +22,7 @@ from ..tokens import ticket_link
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # Automatic mail says so (RFC 3834), so that auto-responders do not answer it.
-AUTOMATIC_KINDS = {"created", "solved", "link"}
+AUTOMATIC_KINDS = {"created", "solved", "link", "assigned", "sla_breached"}
 
 
 def _recipients(ticket: Ticket, message: Message | None, event: str) -> list[tuple[str, object]]:

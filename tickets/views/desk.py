@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,9 +14,10 @@ from django.views.decorators.http import require_POST
 from helpdesk.permissions import agent_required
 
 from ..listing import FilterForm, Filters, InvalidCursor, filter_tickets, paginate, sidebar_views
-from ..models import Status
+from ..models import Availability, Status
 from ..selectors import visible_tickets
 from ..services.bulk import bulk_update_tickets
+from ..services.routing import availability_of
 from .desk_forms import BulkForm, active_agents
 
 
@@ -27,7 +29,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     filters = Filters.from_form(form)
     tickets = filter_tickets(visible_tickets(request.user), filters, request.user)
-    tickets = tickets.select_related("requester", "queue", "assignee")
+    tickets = tickets.select_related("requester", "queue", "assignee", "sla")
     try:
         cursor = request.GET.get("cursor", "")
         page = paginate(tickets, sort=filters.sort, cursor=cursor, size=filters.size)
@@ -40,7 +42,13 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "views": views,
-        "title": next((v.label for v in views if v.key == filters.view), _("Tickets")),
+        "title": next(
+            (v.label for v in views if v.key == filters.view),
+            _("Breaching soon") if filters.view == "breaching" else _("Tickets"),
+        ),
+        "availability": availability_of(request.user),
+        "now": timezone.now(),  # one instant for every countdown on the page
+        "availability_choices": Availability.choices,
         "bulk_form": BulkForm(),
         "agents": agents,
         "statuses": Status.choices,

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import presence
 from ..models import Priority, Queue, Status, Ticket, TicketChange, TicketLink
+from ..panels import panels_for
 from ..selectors import visible_tickets
-from .desk_forms import ComposeForm, FieldsForm, ReferenceForm, canned_responses_for
+from ..services.automations import macros_for
+from ..services.canned import canned_responses_for
+from ..services.sla import describe
+from .desk_forms import ComposeForm, FieldsForm, ReferenceForm
 
 OTHER_TICKETS = 10
 # Merges already appear as system messages in the timeline; "created" is the first message.
@@ -22,14 +27,13 @@ def render_ticket_page(
     request: HttpRequest, ticket: Ticket, *, status: int = 200, error: str = "",
     activity=None, compose=None, fields=None, merge=None, link=None,
 ) -> HttpResponse:  # fmt: skip
-    """The ticket page; bound forms passed in are shown as they were posted (text kept)."""
-    ticket = (
-        visible_tickets(request.user)
-        .select_related("requester__organisation", "queue", "assignee", "merged_into")
-        .prefetch_related("tags")
-        .get(pk=ticket.pk)
-    )
-    markers = _markers(ticket)
+    """The ticket page; bound forms passed in are shown as they were posted (text kept).
+
+    `ticket` is read again with everything the page shows, unless it came from page_ticket().
+    """
+    if not getattr(ticket, "_loaded_for_page", False):
+        ticket = page_ticket(request.user, ticket.pk)
+    timeline, markers = _timeline(ticket)
     canned = canned_responses_for(ticket, request.user)
     fields = _refreshed(fields, markers) or FieldsForm.for_ticket(ticket, **markers)
     if compose is None:
@@ -37,7 +41,7 @@ def render_ticket_page(
     if activity is not None:
         describe_changes(activity.changes)
     context = {
-        "ticket": ticket, "timeline": _timeline(ticket), "error": error, "activity": activity,
+        "ticket": ticket, "timeline": timeline, "error": error, "activity": activity,
         "compose": _refreshed(compose, markers), "canned": canned,
         "fields": fields,
         "merge": _refreshed(merge, markers) or ReferenceForm(initial=markers, auto_id="merge_%s"),
@@ -45,15 +49,36 @@ def render_ticket_page(
         "markers": markers, "related": _related(request.user, ticket),
         "other_tickets": _other_tickets(request.user, ticket),
         "viewers": presence.other_viewers(ticket.pk, request.user),
+        "side_panels": panels_for(request, ticket),
+        "macros": macros_for(ticket), **_sla_context(ticket),
     }  # fmt: skip
     return render(request, "tickets/desk/ticket.html", context, status=status)
 
 
-def _markers(ticket: Ticket) -> dict:
-    """What this page shows, so a later write or heartbeat can tell what is new."""
-    last = ticket.messages.aggregate(m=Max("pk"))["m"] or 0
-    change = ticket.changes.aggregate(c=Max("pk"))["c"] or 0
-    return {"version": ticket.version, "seen_message": last, "seen_change": change}
+def _sla_context(ticket: Ticket) -> dict:
+    """The SLA card: each target's due time (no query: the state was select_related)."""
+    sla = describe(getattr(ticket, "sla", None)) if ticket.is_open else None
+    if sla is None:
+        return {"sla": None}
+    labels = {"first_response": _("First response"), "next_response": _("Next response"),
+              "resolution": _("Resolution")}  # fmt: skip
+    rows = [(name, labels[name], target) for name, target in sla["targets"].items()]
+    return {"sla": sla, "sla_rows": rows, "now": timezone.now()}
+
+
+def page_ticket(user, pk: int) -> Ticket:
+    """The ticket with what its page shows, in one query (+ tags); Http404 if not visible."""
+    ticket = (
+        visible_tickets(user)
+        .select_related("requester__organisation", "queue", "assignee", "merged_into", "sla")
+        .prefetch_related("tags")
+        .filter(pk=pk)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    ticket._loaded_for_page = True
+    return ticket
 
 
 def _refreshed(form, markers: dict):
@@ -67,17 +92,25 @@ def _refreshed(form, markers: dict):
     return form
 
 
-def _timeline(ticket: Ticket) -> list[tuple[str, object]]:
-    """Messages (public, internal, system) and field changes, oldest first."""
-    messages = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
-        "attachments"
+def _timeline(ticket: Ticket) -> tuple[list[tuple[str, object]], dict]:
+    """Messages (public, internal, system) and field changes, oldest first; and the markers of
+    what this page shows, so a later write or heartbeat can tell what is new."""
+    messages = list(
+        ticket.messages.select_related("author_user", "author_contact").prefetch_related(
+            "attachments"
+        )
     )
-    changes = list(
-        ticket.changes.exclude(field__in=HIDDEN_CHANGES).select_related("actor", "actor_contact")
-    )
+    every_change = list(ticket.changes.select_related("actor", "actor_contact"))
+    changes = [c for c in every_change if c.field not in HIDDEN_CHANGES]
     describe_changes(changes)
     items = [("message", m) for m in messages] + [("change", c) for c in changes]
-    return sorted(items, key=lambda item: (item[1].created_at, item[0] == "change", item[1].pk))
+    items.sort(key=lambda item: (item[1].created_at, item[0] == "change", item[1].pk))
+    markers = {
+        "version": ticket.version,
+        "seen_message": max((m.pk for m in messages), default=0),
+        "seen_change": max((c.pk for c in every_change), default=0),
+    }
+    return items, markers
 
 
 def _related(user, ticket: Ticket) -> list[Ticket]:

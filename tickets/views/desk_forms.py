@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -13,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Role
 
 from ..models import CannedResponse, MessageKind, Priority, Queue, Status, Ticket
-
-PLACEHOLDER = re.compile(r"\{\{\s*(customer\.name|ticket\.reference|agent\.name)\s*\}\}")
+from ..services.config_cache import cached_config
 
 
 def active_agents() -> QuerySet:
@@ -23,24 +20,15 @@ def active_agents() -> QuerySet:
     return User.objects.filter(agents, is_active=True).order_by("name", "email")
 
 
-def fill_placeholders(text: str, *, ticket: Ticket, agent) -> str:
-    """Canned response text with its three placeholders filled; no template engine is run,
-    so a canned response can never reach template tags or context it was not meant to."""
-    values = {
-        "customer.name": ticket.requester.display_name,
-        "ticket.reference": ticket.reference,
-        "agent.name": agent.get_full_name(),
-    }
-    return PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+def field_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The queue and assignee options of the ticket fields form, cached until a queue or a
+    user changes (signals in apps.py)."""
 
+    def load():
+        queues = [(q.pk, str(q)) for q in Queue.objects.order_by("name")]
+        return queues, [(u.pk, str(u)) for u in active_agents()]
 
-def canned_responses_for(ticket: Ticket, agent) -> list[tuple[CannedResponse, str]]:
-    """The canned responses usable on this ticket, each with its filled-in text."""
-    responses = CannedResponse.objects.filter(
-        Q(queue__isnull=True) | Q(queue_id=ticket.queue_id),
-        Q(language="") | Q(language=ticket.language),
-    )
-    return [(r, fill_placeholders(r.body, ticket=ticket, agent=agent)) for r in responses]
+    return cached_config("field-choices", load)
 
 
 class VersionedForm(forms.Form):
@@ -128,6 +116,10 @@ class FieldsForm(VersionedForm):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", "fields_%s")  # several forms share one page: unique ids
         super().__init__(*args, **kwargs)
+        if not self.is_bound:  # shown, not validated: the cached choices spare two queries
+            queues, agents = field_choices()
+            self.fields["queue"].choices = [("", self.fields["queue"].empty_label), *queues]
+            self.fields["assignee"].choices = [("", self.fields["assignee"].empty_label), *agents]
 
     @classmethod
     def for_ticket(cls, ticket: Ticket, **markers) -> FieldsForm:

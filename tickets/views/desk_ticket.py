@@ -21,16 +21,19 @@ from ..services import (
     merge_tickets,
     update_ticket,
 )
-from .desk_context import describe_changes, render_ticket_page
-from .desk_forms import ComposeForm, FieldsForm, ReferenceForm, VersionedForm, canned_responses_for
+from ..services.canned import canned_responses_for
+from ..services.routing import touch_agent
+from .desk_context import describe_changes, page_ticket, render_ticket_page
+from .desk_forms import ComposeForm, FieldsForm, ReferenceForm, VersionedForm
 
 
 @require_GET
 @agent_required
 def desk_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     """The ticket page: timeline, customer context, fields and the composer."""
-    ticket = get_visible_ticket(request.user, pk)
+    ticket = page_ticket(request.user, pk)
     presence.touch(ticket.pk, request.user)
+    touch_agent(request.user)  # activity keeps an online agent online (at most a write a minute)
     return render_ticket_page(request, ticket)
 
 
@@ -166,6 +169,7 @@ def desk_ticket_presence(request: HttpRequest, pk: int) -> HttpResponse:
     """Heartbeat and news for an open ticket page (polled by htmx every 10 seconds)."""
     ticket = get_visible_ticket(request.user, pk)
     presence.touch(ticket.pk, request.user)
+    touch_agent(request.user)
     markers = VersionedForm(request.GET)
     activity = None
     if markers.is_valid():

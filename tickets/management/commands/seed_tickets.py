@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 import time
 from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
-from django.db.models import Max, Model
+from django.db.models import JSONField, Max, Model
 from django.utils import timezone
 
 from customers.models import Contact
+from helpdesk.bulk import refresh_statistics
 from helpdesk.markdown import render_markdown
 from helpdesk.models import Role, User
 from tickets.models import Channel, Message, MessageKind, Priority, Queue, Status, Tag, Ticket
@@ -76,7 +78,8 @@ class Command(BaseCommand):
             if opts["verbosity"] > 1 or done % 100_000 == 0:
                 self.stdout.write(f"{have + done} tickets ({time.monotonic() - started:.0f} s)")
         _reset_sequences()
-        _analyze()
+        # Statistics, and the visibility map so open-ticket counts are index-only scans.
+        refresh_statistics(Contact, Ticket, Message, Ticket.tags.through, vacuum=True)
         self.stdout.write(
             f"seeded {done} tickets ({have + done} in total) in {time.monotonic() - started:.1f} s"
         )
@@ -207,9 +210,26 @@ def _ensure_contacts(tickets: int, created: datetime) -> list[int]:
     return list(seeds.order_by("pk").values_list("pk", flat=True))
 
 
+def _defaults(model: type[Model], columns: tuple[str, ...]) -> dict[str, object]:
+    """Values for the NOT NULL columns with a default that a caller did not list (fields
+    other apps add later, like a contact's `attributes`), as raw SQL needs them."""
+    extra: dict[str, object] = {}
+    for field in model._meta.concrete_fields:
+        fillable = field.has_default() or field.empty_strings_allowed  # "" for blank text
+        if field.column in columns or field.primary_key or field.null or not fillable:
+            continue
+        value = field.get_default()
+        extra[field.column] = json.dumps(value) if isinstance(field, JSONField) else value
+    return extra
+
+
 def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
     if not rows:
         return
+    extra = _defaults(model, columns)
+    if extra:
+        columns = (*columns, *extra)
+        rows = [(*row, *extra.values()) for row in rows]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
@@ -227,14 +247,6 @@ def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> 
             # Table and column names come from model metadata, never from input.
             sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, values)
-
-
-def _analyze() -> None:
-    """Fresh planner statistics: right after a bulk load PostgreSQL still thinks it is empty."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (Contact, Ticket, Message):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _reset_sequences() -> None:

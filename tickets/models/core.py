@@ -42,6 +42,14 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
 
 
+class RoutingStrategy(models.TextChoices):
+    MANUAL = "manual", _("Manual")
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    LEAST_LOADED = "least_loaded", _("Least loaded (with capacity)")
+    SKILL_BASED = "skill_based", _("Skill-based (best match, else anyone)")
+    SKILL_BASED_STRICT = "skill_based_strict", _("Skill-based (only full matches)")
+
+
 class Queue(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -50,6 +58,22 @@ class Queue(models.Model):
     )
     is_default = models.BooleanField(
         _("default queue"), default=False, help_text=_("New tickets land here unless routed.")
+    )
+    routing_strategy = models.CharField(
+        _("routing"),
+        max_length=24,
+        choices=RoutingStrategy.choices,
+        default=RoutingStrategy.MANUAL,
+        help_text=_("How new tickets in this queue are assigned to its members."),
+    )
+    calendar = models.ForeignKey(
+        "tickets.BusinessHours",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="queues",
+        verbose_name=_("business hours"),
+        help_text=_("SLA clocks run only in these hours. Empty: around the clock (UTC)."),
     )
 
     class Meta:

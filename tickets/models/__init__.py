@@ -1,0 +1,65 @@
+"""Tickets and everything hung on them; routing, SLA, automation and webhook models."""
+
+from .automation import Automation, AutomationRun, Macro, Trigger
+from .core import *  # noqa: F403
+from .core import (
+    OPEN_STATUSES,
+    REFERENCE_PREFIX,
+    Attachment,
+    CannedResponse,
+    Channel,
+    IdempotencyKey,
+    Message,
+    MessageKind,
+    Notification,
+    OutboxStatus,
+    Priority,
+    Queue,
+    RoutingStrategy,
+    Status,
+    Tag,
+    Ticket,
+    TicketChange,
+    TicketLink,
+    attachment_path,
+)
+from .routing import AgentStatus, Availability
+from .service_levels import BusinessHours, Holiday, SlaPolicy, SlaStatusChoice, TicketSla
+from .webhooks import WEBHOOK_EVENTS, DeliveryStatus, Webhook, WebhookDelivery
+
+__all__ = [
+    "OPEN_STATUSES",
+    "REFERENCE_PREFIX",
+    "WEBHOOK_EVENTS",
+    "AgentStatus",
+    "Attachment",
+    "Automation",
+    "AutomationRun",
+    "Availability",
+    "BusinessHours",
+    "CannedResponse",
+    "Channel",
+    "DeliveryStatus",
+    "Holiday",
+    "IdempotencyKey",
+    "Macro",
+    "Message",
+    "MessageKind",
+    "Notification",
+    "OutboxStatus",
+    "Priority",
+    "Queue",
+    "RoutingStrategy",
+    "SlaPolicy",
+    "SlaStatusChoice",
+    "Status",
+    "Tag",
+    "Ticket",
+    "TicketChange",
+    "TicketLink",
+    "TicketSla",
+    "Trigger",
+    "Webhook",
+    "WebhookDelivery",
+    "attachment_path",
+]
