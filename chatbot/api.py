@@ -142,7 +142,8 @@ class StartView(ChatView):
         key = self.request.data.get("key") if hasattr(self.request.data, "get") else None
         if not key:
             raise ParseError("Send the widget `key`.")
-        widget = Widget.objects.filter(public_key=str(key), is_active=True).first()
+        active = Widget.objects.filter(public_key=str(key), is_active=True)
+        widget = active.select_related("bot").first()
         if widget is None:
             raise NotFound("No such widget.")
         self.widget = widget

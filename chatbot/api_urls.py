@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, bot_api
 
 urlpatterns = [
     path("start", api.StartView.as_view(), name="chat-api-start"),
@@ -11,4 +11,6 @@ urlpatterns = [
     path("escalate", api.EscalateView.as_view(), name="chat-api-escalate"),
     path("rate", api.RateView.as_view(), name="chat-api-rate"),
     path("articles/opened", api.ArticleOpenedView.as_view(), name="chat-api-article-opened"),
+    path("bots/", bot_api.BotListView.as_view(), name="chat-api-bots"),
+    path("bots/<slug:slug>", bot_api.BotDetailView.as_view(), name="chat-api-bot"),
 ]

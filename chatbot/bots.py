@@ -1,4 +1,4 @@
-"""The Django side of the engine: a widget's bot (parsed once per edit) and the per-turn Context."""
+"""The Django side of the engine: a widget's bot (compiled once per edit) and the turn Context."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import formats, timezone, translation
 
-from chatbot.engine import ArticleRef, Bot, Context, load_bot
+from chatbot.compiler import compile_bot
+from chatbot.engine import ArticleRef, Bot, Context, SchemaError, load_bot
+from chatbot.models import Bot as BotRow
 from chatbot.models import build_calendar
 from helpdesk.models import Role
 from kb.search import suggest
@@ -27,15 +30,45 @@ def now() -> datetime:
     return timezone.now()
 
 
+EMPTY_BOT = load_bot({})
+CACHE_SECONDS = 24 * 3600
+
+
+def compiled_definition(bot_id: int, version: str) -> dict[str, Any]:
+    """The bot's rows as an engine dict, shared by all processes through the cache."""
+    key = f"chatbot:bot:{bot_id}:{version}"
+    data = cache.get(key)
+    if data is None:
+        data = compile_bot(BotRow.objects.get(pk=bot_id))
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
 @lru_cache(maxsize=64)
-def _parsed(widget_id: int, version: str, definition: str) -> Bot:
-    return load_bot(json.loads(definition))
+def _loaded(bot_id: int, version: str) -> Bot:
+    good_key = f"chatbot:bot:{bot_id}:last-good"
+    data = compiled_definition(bot_id, version)
+    try:
+        bot = load_bot(data)
+    except SchemaError as exc:
+        # An admin saved rows that do not load: keep chatting with the last version that did.
+        logger.error("bot %s version %s does not load, using the last good one: %s",
+                     bot_id, version, exc)  # fmt: skip
+        good = cache.get(good_key)
+        return load_bot(good) if good else EMPTY_BOT
+    cache.set(good_key, data, None)
+    return bot
 
 
 def bot_for(widget: Any) -> Bot:
-    """The widget's bot; re-parsed only after the widget was saved again."""
-    definition = json.dumps(widget.bot_definition, sort_keys=True)
-    return _parsed(widget.pk, widget.updated_at.isoformat(), definition)
+    """The widget's bot; compiled again only after one of its rows was saved (new version).
+
+    Load the widget with `select_related("bot")` to save the query that reads the version.
+    """
+    row = widget.bot if widget.bot_id else None
+    if row is None:
+        return EMPTY_BOT
+    return _loaded(row.pk, row.version)
 
 
 def search_articles(query: str, lang: str) -> list[ArticleRef]:

@@ -76,7 +76,7 @@ class Page:
 def guide_widget() -> Widget | None:
     """The widget whose bot provides the guides: the configured or demo one, else the first."""
     key = getattr(settings, "GUIDES_WIDGET_KEY", DEMO_KEY)
-    active = Widget.objects.filter(is_active=True)
+    active = Widget.objects.filter(is_active=True).select_related("bot")
     return active.filter(public_key=key).first() or active.order_by("pk").first()
 
 

@@ -17,6 +17,18 @@ from customers.models import Contact
 from tickets.models import Message, Ticket
 from tickets.sla import BusinessCalendar
 
+from .bot_models import (  # noqa: F401 - one models module for Django and for imports
+    ANY_LANGUAGE,
+    Bot,
+    Flow,
+    FlowStep,
+    Intent,
+    IntentPhrase,
+    PhraseKind,
+    StepOption,
+    Synonym,
+)
+
 
 def new_public_key() -> str:
     return secrets.token_urlsafe(18)
@@ -115,7 +127,10 @@ class Widget(models.Model):
     )
     default_language = models.CharField(_("default language"), max_length=16, default="en")
     is_active = models.BooleanField(_("active"), default=True)
-    bot_definition = models.JSONField(_("bot definition"), default=dict, blank=True)
+    bot = models.ForeignKey(
+        Bot, on_delete=models.PROTECT, null=True, blank=True, related_name="widgets",
+        verbose_name=_("bot"),
+    )  # fmt: skip
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -205,6 +220,8 @@ class Conversation(models.Model):
         Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversation"
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Set once by the periodic sweep (chatbot.tasks); a visitor coming back does not clear it.
+    abandoned_at = models.DateTimeField(null=True, blank=True)
     articles_opened = models.JSONField(default=list, blank=True)
     rating = models.CharField(
         max_length=8, choices=[("good", _("Good")), ("bad", _("Bad"))], blank=True
@@ -215,6 +232,9 @@ class Conversation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="chat_conv_status_updated_idx")
+        ]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
 

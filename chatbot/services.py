@@ -9,14 +9,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from chatbot.engine import Reply, Status, respond, start
 from customers.models import Contact
-from customers.services import get_or_create_contact
+from customers.services import ContactError, add_contact_email, find_contact, resolve_contact
 from helpdesk.events import record_event
 from tickets.models import Channel, Message, Queue, Ticket
 from tickets.models import Status as TicketStatus
@@ -50,7 +50,7 @@ def conversation_for_token(token: str) -> Conversation | None:
     """The conversation this secret opens; the lookup is by hash, never by the token itself."""
     if not token:
         return None
-    found = Conversation.objects.select_related("widget", "contact", "ticket")
+    found = Conversation.objects.select_related("widget__bot", "contact", "ticket")
     return found.filter(token_hash=hash_token(token), widget__is_active=True).first()
 
 
@@ -70,18 +70,47 @@ def _event(conversation: Conversation, kind: str, **data: Any) -> None:
     )  # fmt: skip
 
 
+def identity_source(widget: Widget) -> str:
+    """Where a widget's user ids come from: ids are only unique within one host site."""
+    return f"widget:{widget.public_key}"
+
+
 def _identified_contact(widget: Widget, identity: dict | None, language: str) -> Contact | None:
-    """The contact only when the host's signature checks out; anything else stays anonymous."""
+    """The contact only when the host's signature checks out; anything else stays anonymous.
+
+    An unsigned or forged identity is not even recorded under its address here: the bot would
+    greet the visitor by that contact's name. A signed one is remembered per user id, so the
+    same person keeps their contact when their address on the host site changes.
+    """
     if not identity:
         return None
     email = (identity.get("email") or "").strip()
+    user_id = str(identity.get("user_id") or "")
     signed = verify_identity(
-        widget=widget, user_id=str(identity.get("user_id") or ""), email=email,
-        signature=identity.get("signature") or "",
-    )  # fmt: skip
+        widget=widget, user_id=user_id, email=email, signature=identity.get("signature") or ""
+    )
     if not signed:
         return None
-    return get_or_create_contact(email=email, name=identity.get("name") or "", language=language)
+    contact = resolve_contact(
+        email=email, name=identity.get("name") or "", language=language, is_verified=True,
+        source=identity_source(widget), external_id=user_id,
+    )  # fmt: skip
+    if contact is not None and user_id:
+        _remember_address(contact, email)
+    return contact
+
+
+def _remember_address(contact: Contact, email: str) -> None:
+    """A signed address new to the contact becomes one of theirs, so their mail from it lands
+    on the same timeline; an address that is someone else's stays theirs (merge is a person's
+    decision)."""
+    if contact.is_erased or find_contact(email) is not None:
+        return
+    try:
+        with transaction.atomic():
+            add_contact_email(contact=contact, email=email)
+    except (ContactError, IntegrityError):
+        pass
 
 
 @transaction.atomic
@@ -275,6 +304,8 @@ def escalate_conversation(
 
 
 def _contact_from_email(email: str, name: str, language: str) -> Contact | None:
+    """The contact of an address typed into the chat: an unverified claim, recorded under that
+    address but never allowed to link, merge or change a known contact."""
     email = (email or "").strip()
     if not email:
         return None
@@ -282,7 +313,7 @@ def _contact_from_email(email: str, name: str, language: str) -> Contact | None:
         validate_email(email)
     except ValidationError as exc:
         raise ChatError(_("That doesn't look like an email address.")) from exc
-    return get_or_create_contact(email=email, name=name, language=language)
+    return resolve_contact(email=email, name=name, language=language, is_verified=False)
 
 
 def _subject(conversation: Conversation, messages: list[ConversationMessage]) -> str:

@@ -1,6 +1,8 @@
 /*! Helpdesk chat widget. Embed with one tag:
  *  <script src="https://desk.example/static/chatbot/widget.js" data-key="KEY" async></script>
- * Optional: data-lang="fi". No framework, no inline script, no eval; styles live in a shadow root
+ * Optional: data-lang="fi"; a signed-in visitor: data-user-id, data-user-email, data-user-name and
+ * data-user-signature (hex HMAC-SHA256 of "<id>\n<email>" with the widget's identity secret,
+ * computed by the host's server). No framework, no inline script, no eval; styles live in a shadow root
  * (a constructable stylesheet, so a strict host style-src does not block them). The conversation
  * token is kept in localStorage for this browser only and is sent in a header, never in a URL. */
 (function () {
@@ -26,7 +28,8 @@
       e429: "Too many messages in a short time. Please wait a moment and try again.",
       e403: "Chat isn't available on this website.", err: "Something went wrong. Please try again.",
       bad: "Please enter a valid email address.", unread: "new message", restart: "Start a new conversation",
-      wait: "Connecting…"
+      wait: "Connecting…", rate: "Was this conversation helpful?", good: "Yes", badr: "No",
+      note: "Comment (optional)", noteSend: "Send comment", thanks: "Thank you for your feedback!"
     },
     fi: {
       open: "Keskustele kanssamme", title: "Asiakastuki", close: "Sulje keskustelu", msg: "Viesti",
@@ -38,7 +41,8 @@
       e429: "Liian monta viestiä lyhyessä ajassa. Odota hetki ja yritä uudelleen.",
       e403: "Keskustelu ei ole käytettävissä tällä sivustolla.", err: "Jokin meni vikaan. Yritä uudelleen.",
       bad: "Anna kelvollinen sähköpostiosoite.", unread: "uusi viesti", restart: "Aloita uusi keskustelu",
-      wait: "Yhdistetään…"
+      wait: "Yhdistetään…", rate: "Oliko tästä keskustelusta apua?", good: "Kyllä", badr: "Ei",
+      note: "Kommentti (vapaaehtoinen)", noteSend: "Lähetä kommentti", thanks: "Kiitos palautteestasi!"
     },
     ar: {
       open: "تحدث معنا", title: "دعم العملاء", close: "إغلاق المحادثة", msg: "الرسالة",
@@ -50,7 +54,8 @@
       e429: "رسائل كثيرة في وقت قصير. يرجى الانتظار قليلًا ثم المحاولة مرة أخرى.",
       e403: "المحادثة غير متاحة على هذا الموقع.", err: "حدث خطأ ما. يرجى المحاولة مرة أخرى.",
       bad: "يرجى إدخال بريد إلكتروني صالح.", unread: "رسالة جديدة", restart: "بدء محادثة جديدة",
-      wait: "جارٍ الاتصال…"
+      wait: "جارٍ الاتصال…", rate: "هل كانت هذه المحادثة مفيدة؟", good: "نعم", badr: "لا",
+      note: "تعليق (اختياري)", noteSend: "إرسال التعليق", thanks: "شكرًا على ملاحظاتك!"
     },
     "zh-hans": {
       open: "在线咨询", title: "客户支持", close: "关闭对话", msg: "消息",
@@ -62,7 +67,8 @@
       e429: "消息发送过于频繁，请稍候再试。",
       e403: "此网站无法使用在线咨询。", err: "出现问题，请重试。",
       bad: "请输入有效的电子邮箱地址。", unread: "新消息", restart: "开始新的对话",
-      wait: "正在连接…"
+      wait: "正在连接…", rate: "这次对话对您有帮助吗？", good: "有帮助", badr: "没有帮助",
+      note: "评论（可选）", noteSend: "发送评论", thanks: "感谢您的反馈！"
     }
   };
 
@@ -116,6 +122,10 @@
     ".f input{flex:1;min-width:0;border:1px solid #7b8794;border-radius:8px;padding:8px 10px;background:#fff}" +
     ".f .go{border:0;border-radius:8px;background:#1d4ed8;color:#fff;padding:8px 14px;font-weight:600;cursor:pointer}" +
     ".f .go:disabled{opacity:.6;cursor:progress}" +
+    ".r{padding:8px 12px;border-block-start:1px solid #d9e2ec;background:#fff;font-size:14px}" +
+    ".r fieldset{border:0;margin:0;padding:0}.r legend{font-weight:600;padding:0;margin-block-end:6px}" +
+    ".r .hu[aria-pressed=true]{background:#1d4ed8;color:#fff}.r p{margin:6px 0 0}" +
+    ".r label{display:block;margin-block-start:6px}.r textarea{display:block;width:100%;border:1px solid #7b8794;border-radius:8px;padding:6px 8px;font:inherit;margin-block:4px 6px}" +
     ".ft{padding:0 12px 10px;background:#fff;display:flex;justify-content:center}" +
     "@media (max-width:480px){.w{inset-block-end:12px;inset-inline-end:12px}.p{height:calc(100vh - 90px)}}";
 
@@ -175,6 +185,14 @@
   var emailBtn = h("button", { type: "submit", class: "go", "aria-label": L.send + " – " + L.email, text: L.send });
   var emailForm = h("form", { class: "f", hidden: true, onsubmit: onEmail },
     [h("p", { id: "hc-email-help", text: L.emailAsk }), h("label", { for: "hc-email", text: L.email }), emailIn, emailBtn]);
+  var rateGood = h("button", { type: "button", class: "hu", "aria-pressed": "false", onclick: function () { rate("good"); }, text: L.good });
+  var rateBad = h("button", { type: "button", class: "hu", "aria-pressed": "false", onclick: function () { rate("bad"); }, text: L.badr });
+  var noteIn = h("textarea", { id: "hc-note", rows: "2", maxlength: "2000" });
+  var noteBox = h("div", { hidden: true }, [h("label", { for: "hc-note", text: L.note }), noteIn,
+    h("button", { type: "submit", class: "hu", text: L.noteSend })]);
+  var thanks = h("p", { "aria-live": "polite" });
+  var rateForm = h("form", { class: "r", hidden: true, onsubmit: onNote }, [
+    h("fieldset", {}, [h("legend", { text: L.rate }), h("div", { class: "q" }, [rateGood, rateBad])]), noteBox, thanks]);
   var humanBtn = h("button", { type: "button", class: "hu", onclick: onHuman, text: L.human });
   var restartBtn = h("button", { type: "button", class: "hu", hidden: true, onclick: restart, text: L.restart });
   var panel = h("div", { id: "hc-panel", class: "p", role: "dialog", "aria-labelledby": "hc-title", hidden: true, onkeydown: onKey }, [
@@ -182,7 +200,7 @@
       h("h2", { id: "hc-title", text: L.title }),
       h("button", { type: "button", class: "x", "aria-label": L.close, onclick: close, text: "×" })
     ]),
-    log, status, error, emailForm, compose, h("div", { class: "ft" }, [humanBtn, restartBtn])
+    log, status, error, rateForm, emailForm, compose, h("div", { class: "ft" }, [humanBtn, restartBtn])
   ]);
   root.appendChild(h("div", { class: "w", dir: DIR, lang: LANG }, [panel, launcher]));
   document.body.appendChild(host);
@@ -274,17 +292,25 @@
       emailForm.hidden = true;
     }
     var closed = chatStatus === "closed";
+    showRating();
     humanBtn.hidden = closed;
     restartBtn.hidden = !closed;
     compose.hidden = closed;
     schedule();
   }
 
+  // The host's signed identity of a signed-in visitor; the server checks the signature.
+  function identity() {
+    var a = function (n) { return script.getAttribute("data-user-" + n) || ""; };
+    if (!a("email") || !a("signature")) return null;
+    return { user_id: a("id"), email: a("email"), name: a("name"), signature: a("signature") };
+  }
+
   // ---- actions --------------------------------------------------------------------------------
   function ensure() {
     if (conv && conv.token) return Promise.resolve();
     log.setAttribute("aria-busy", "true");
-    return call("start", { key: KEY, lang: LANG, page_url: location.href.slice(0, 2000), referrer: document.referrer.slice(0, 2000) })
+    return call("start", { key: KEY, lang: LANG, page_url: location.href.slice(0, 2000), referrer: document.referrer.slice(0, 2000), identity: identity() })
       .then(function (r) {
         conv = { id: r.body.conversation_id, token: r.body.token };
         save(conv);
@@ -339,6 +365,36 @@
     else send(L.human);
   }
 
+  // ---- rating (after a hand-off or when the chat is closed) ----------------------------------
+  function showRating() {
+    var r = conv && conv.rating;
+    rateForm.hidden = !conv || !(ticketRef || chatStatus === "closed");
+    rateGood.setAttribute("aria-pressed", String(r === "good"));
+    rateBad.setAttribute("aria-pressed", String(r === "bad"));
+    noteBox.hidden = !r || !!conv.noted;
+    if (!r) thanks.textContent = "";
+  }
+
+  function rate(value, note) {
+    if (!conv || busy) return Promise.resolve();
+    busy = true;
+    clearError();
+    return call("rate", { rating: value, comment: note || "" }).then(function () {
+      conv.rating = value;
+      if (note) conv.noted = 1;
+      save(conv);
+      showRating();
+      thanks.textContent = L.thanks;
+      if (!note) noteIn.focus();
+    }).catch(function (f) { lost(f); showError(f); }).finally(function () { busy = false; });
+  }
+
+  function onNote(ev) {
+    ev.preventDefault();
+    var note = noteIn.value.trim();
+    if (note && conv && conv.rating) rate(conv.rating, note).then(function () { if (conv && conv.noted) (compose.hidden ? restartBtn : input).focus(); });
+  }
+
   function onEmail(ev) {
     ev.preventDefault();
     if (!emailIn.checkValidity()) { error.textContent = L.bad; error.hidden = false; emailIn.focus(); return; }
@@ -377,6 +433,7 @@
     log.textContent = "";
     seen = {}; lastId = 0; etag = ""; ticketRef = null; needsEmail = false; chatStatus = "bot";
     status.hidden = true; emailForm.hidden = true; clearError();
+    noteIn.value = ""; thanks.textContent = "";
     refresh();
   }
 

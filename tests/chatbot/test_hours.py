@@ -241,7 +241,7 @@ def test_admin_form_refuses_bad_hours_with_a_clear_error(widget):
         "identity_secret": widget.identity_secret, "allowed_origins": "[]",
         "default_language": "en", "is_active": "on", "time_zone": "Nowhere/City",
         "business_hours": '{"0": [["09:00", "8:00"]]}', "holidays": '["2024-13-01"]',
-        "bot_yaml": yaml.safe_dump(widget.bot_definition, allow_unicode=True),
+        "bot": widget.bot_id,
     }  # fmt: skip
     form = WidgetForm(data, instance=widget)
     assert not form.is_valid()
