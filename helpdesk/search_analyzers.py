@@ -362,3 +362,44 @@ def analyze(text: str, lang: str | None = None, mode: str = "query") -> list[str
     as the chatbot does, should analyze the message with "index" and keywords with "query".
     """
     return [t.text for t in analyzer_for(lang)(text or "", mode=mode) if not t.stopped]
+
+
+# Separates the weighted parts of one field value (a private-use character no text contains).
+PART_SEPARATOR = "\ue000"
+
+
+class WeightedPartsAnalyzer(Analyzer):
+    """Analyse "title␀labels␀section␀body" as one field, each part's words weighted by its boost.
+
+    Whoosh sums token boosts into a term's weight, which BM25 uses as the term frequency; so a
+    title word counts like three body words, as if the title were a separate field with boost 3
+    (BM25F), while a query walks one posting list per word instead of one per field and word.
+    A value without separators (a query) is analysed as it is, with boost 1.
+    """
+
+    def __init__(self, inner: Analyzer, boosts: tuple[float, ...]) -> None:
+        self.inner = inner
+        self.boosts = tuple(boosts)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, WeightedPartsAnalyzer)
+            and other.inner == self.inner
+            and other.boosts == self.boosts
+        )
+
+    def has_morph(self) -> bool:
+        return self.inner.has_morph()
+
+    def __call__(self, value: str, **kwargs: object) -> Iterator[Token]:
+        parts = value.split(PART_SEPARATOR)
+        if len(parts) == 1:
+            yield from self.inner(value, **kwargs)
+            return
+        for index, part in enumerate(parts):
+            if not part:
+                continue
+            boost = self.boosts[index] if index < len(self.boosts) else 1.0
+            for token in self.inner(part, **kwargs):
+                token.boost = boost
+                yield token

@@ -12,6 +12,7 @@ What the stock backend does and this one does not (measured in ../shared/researc
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 
@@ -26,10 +27,20 @@ from haystack.utils.app_loading import haystack_get_model
 from whoosh import query as wq
 from whoosh.fields import TEXT
 
+from .search_analyzers import PART_SEPARATOR, WeightedPartsAnalyzer
+from .search_scoring import top_hits
+
 # Seconds a writer waits for the lock before giving up (and the task retrying).
 DEFAULT_LOCK_TIMEOUT = 10.0
 BULK_BATCH = 200
 _local = threading.local()
+
+
+def _bulk_processes() -> int:
+    """Processes for a bulk write: one per core, never from a daemonic process (a Celery child)."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 class HelpdeskWhooshBackend(WhooshSearchBackend):
@@ -47,11 +58,14 @@ class HelpdeskWhooshBackend(WhooshSearchBackend):
                 # without positions: queries are bags of words (snippets are built from the
                 # database text), and positions were half of the indexing time.
                 schema.remove(name)
+                analyzer = schema_analyzer(field)
+                if _is_match_field(name):
+                    analyzer = WeightedPartsAnalyzer(analyzer, PART_BOOSTS)
                 schema.add(
                     name,
                     TEXT(
                         stored=field.stored,
-                        analyzer=schema_analyzer(field),
+                        analyzer=analyzer,
                         field_boost=field.boost,
                         spelling=field.document,
                         phrase=False,
@@ -60,11 +74,17 @@ class HelpdeskWhooshBackend(WhooshSearchBackend):
         return content_field_name, schema
 
     # --- writes ----------------------------------------------------------------------------
-    def _writer(self):
+    def _writer(self, procs: int = 1):
         if not self.setup_complete:
             self.setup()
         # A plain writer that waits a bounded time, then raises LockError.
         timeout = getattr(settings, "SEARCH_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)
+        if procs > 1:
+            # Bulk batches (update_index, rebuild_index): analysis and posting lists in `procs`
+            # processes, one segment each; update_index merges them once at the end.
+            return self.index.writer(
+                timeout=timeout, compound=False, procs=procs, multisegment=True, batchsize=250
+            )
         return self.index.writer(timeout=timeout, compound=False)
 
     def update(self, index, iterable, commit=True):
@@ -75,6 +95,7 @@ class HelpdeskWhooshBackend(WhooshSearchBackend):
             except SkipDocument:
                 continue
             doc.pop("boost", None)
+            fold_weight_fields(doc)
             docs.append({key: self._from_python(value) for key, value in doc.items()})
         if docs:
             self._write(delete_ids=[d[ID] for d in docs], add=docs)
@@ -87,7 +108,7 @@ class HelpdeskWhooshBackend(WhooshSearchBackend):
             self._write(delete_ids=ids, add=[])
 
     def _write(self, *, delete_ids: list[str], add: list[dict]) -> None:
-        writer = self._writer()
+        writer = self._writer(procs=_bulk_processes() if len(add) >= BULK_BATCH else 1)
         try:
             with writer.searcher() as searcher:  # one searcher for every delete
                 for doc_id in delete_ids:
@@ -174,14 +195,21 @@ class HelpdeskWhooshBackend(WhooshSearchBackend):
         # Filters join the query itself: Whoosh then intersects posting lists lazily, where a
         # separate filter would first collect the id of every document that passes it.
         combined = self._restrict(parsed, searcher, narrow_queries, models)
+        start = (page_num - 1) * page_length
+        fast = None if sort_by else top_hits(searcher, combined, page_num * page_length)
+        if fast is not None:
+            best, count = fast
+            hits = [(score, searcher.stored_fields(doc)) for score, doc in best[start:]]
+            return self._found(hits, count)
         results = searcher.search(
             combined, limit=page_num * page_length,
             sortedby=[s.lstrip("-") for s in sort_by] if sort_by else None,
             reverse=bool(sort_by and sort_by[0].startswith("-")),
         )  # fmt: skip
         # (search_page would count every match exactly: as costly as the search itself.)
-        start = (page_num - 1) * page_length
-        return self._process_results(results, start, query_string=query_string)
+        hits = [(hit.score, hit.fields()) for hit in results[start:]]
+        # Counting every match exactly costs as much as the search; an estimate is enough.
+        return self._found(hits, max(results.estimated_length(), start + len(hits)))
 
     def _restrict(self, parsed, searcher, narrow_queries, models):
         """Add the narrowing queries and the model restriction to the query, cheaply.
@@ -205,31 +233,57 @@ class HelpdeskWhooshBackend(WhooshSearchBackend):
             return wq.AndNot(query, wq.Or([wq.Term(DJANGO_CT, ct) for ct in sorted(others)]))
         return wq.And([query, wq.Or([wq.Term(DJANGO_CT, ct) for ct in sorted(wanted)])])
 
-    def _process_results(self, results, start: int = 0, query_string: str = "", **kwargs):
+    def _found(self, hits: list[tuple[float, dict]], count: int) -> dict:
+        """haystack's result dict from (score, stored fields) pairs."""
         from haystack import connections
         from haystack.models import SearchResult
 
         unified = connections[self.connection_alias].get_unified_index()
         found = []
-        for hit in results[start:]:
-            app_label, model_name = hit[DJANGO_CT].split(".")
+        for score, fields in hits:
+            app_label, model_name = fields[DJANGO_CT].split(".")
             model = haystack_get_model(app_label, model_name)
             if model is None:
                 continue
             index = unified.get_index(model)
             stored = {
                 key: index.fields[key].convert(value) if key in index.fields else value
-                for key, value in hit.fields().items()
+                for key, value in fields.items()
                 if key not in (DJANGO_CT, DJANGO_ID)
             }
-            found.append(SearchResult(app_label, model_name, hit[DJANGO_ID], hit.score, **stored))
-        # Counting every match exactly costs as much as the search; an estimate is enough.
-        hits = max(results.estimated_length(), start + len(found))
-        return {"results": found, "hits": hits, "facets": {}, "spelling_suggestion": None}
+            found.append(SearchResult(app_label, model_name, fields[DJANGO_ID], score, **stored))
+        return {"results": found, "hits": count, "facets": {}, "spelling_suggestion": None}
 
 
 WEIGHT_FIELDS = ("title", "labels", "section")  # each `<name>_<lang>` only adds weight
 MATCH_FIELD = "body"  # `body_<lang>` holds all of a document's text in that language
+# The weight fields are folded into the match field, each part with its field's boost
+# (kb.search_indexes: title 3, labels 2.8, section 1.5, body 1).
+PART_BOOSTS = (3.0, 2.8, 1.5, 1.0)
+# Titles keep their own field too: as-you-type suggestions match title prefixes.
+KEPT_WEIGHT_FIELDS = ("title",)
+
+
+def _is_match_field(name: str) -> bool:
+    return name.rpartition("_")[0] == MATCH_FIELD
+
+
+def fold_weight_fields(doc: dict) -> None:
+    """Write `body_X` as "title␀labels␀section␀body" (see WeightedPartsAnalyzer), in place.
+
+    `body_X` already holds every word; the parts before it add their weight. Labels and section
+    are then not indexed on their own.
+    """
+    for name in [key for key in doc if _is_match_field(key)]:
+        if not doc[name]:
+            continue
+        lang = name.rpartition("_")[2]
+        parts = [doc.get(f"{prefix}_{lang}") or "" for prefix in WEIGHT_FIELDS]
+        doc[name] = PART_SEPARATOR.join([*parts, doc[name]])
+    for prefix in WEIGHT_FIELDS:
+        if prefix not in KEPT_WEIGHT_FIELDS:
+            for key in [k for k in doc if k.rpartition("_")[0] == prefix]:
+                doc.pop(key)
 
 
 def _single_field(query) -> str | None:
@@ -237,12 +291,25 @@ def _single_field(query) -> str | None:
     return fields.pop() if len(fields) == 1 else None
 
 
-def weight_only_fields(query):
-    """Rewrite `title_X:q OR labels_X:q OR section_X:q OR body_X:q` as
-    `body_X:q ANDMAYBE (title_X:q OR labels_X:q OR section_X:q)`.
+def _same_words(query, other, fieldname: str) -> bool:
+    """Does `query` ask the same as `other` once its field is renamed to `fieldname`?"""
 
-    The same documents match (the body field holds the title, labels and section too) with the
-    same kind of weighting, but Whoosh now walks one posting list per word instead of four.
+    def rename(node):
+        if getattr(node, "fieldname", None) is not None:
+            node = node.copy()
+            node.fieldname = fieldname
+        return node
+
+    return query.accept(rename) == other
+
+
+def weight_only_fields(query):
+    """Rewrite `title_X:q OR labels_X:q OR section_X:q OR body_X:q` as `body_X:q`.
+
+    The same documents match (the body field holds the title, labels and section too) and the
+    weight fields' weight is already in body_X's term weights (fold_weight_fields), so Whoosh
+    walks one posting list per word instead of four. A weight-field query that asks something
+    else (a title prefix, say) stays: `body_X:q ANDMAYBE title_X:p*`.
     """
     if isinstance(query, wq.Or):
         groups: dict[str, dict[str, object]] = {}
@@ -254,8 +321,11 @@ def weight_only_fields(query):
                 groups.setdefault(lang, {})[prefix] = child
             else:
                 rest.append(weight_only_fields(child))
-        for parts in groups.values():
+        for lang, parts in groups.items():
             body = parts.pop(MATCH_FIELD, None)
+            if body is not None:
+                name = f"{MATCH_FIELD}_{lang}"
+                parts = {k: q for k, q in parts.items() if not _same_words(q, body, name)}
             if body is not None and parts:
                 rest.append(wq.AndMaybe(body, wq.Or(list(parts.values()))))
             else:

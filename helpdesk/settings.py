@@ -30,6 +30,8 @@ SITE_NAME = env.str("SITE_NAME", default="Northwind Support")
 # The chat widget shown on our own help-center pages (a chatbot Widget's public key; its
 # allowed origins must include SITE_URL). Local runs use the demo widget from load_demo.
 HELP_CENTER_WIDGET_KEY = env.str("HELP_CENTER_WIDGET_KEY", default="demo-shop-key" if DEBUG else "")
+# Bot conversations quiet this long, neither resolved nor escalated, count as abandoned.
+CHATBOT_ABANDON_AFTER_MINUTES = env.int("CHATBOT_ABANDON_AFTER_MINUTES", default=30)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,7 +50,8 @@ INSTALLED_APPS = [
     "corsheaders",
 ]
 # Our apps, in dependency order: each may use the ones above it, never those below.
-LOCAL_APPS = ["helpdesk", "customers", "kb", "tickets", "chatbot", "analytics"]
+# Dependency order: each app may import those before it, never those after.
+LOCAL_APPS = ["helpdesk", "customers", "kb", "tickets", "mail", "chatbot", "analytics"]
 # haystack after our apps: our `update_index` command (which also optimises) then wins.
 INSTALLED_APPS += [*LOCAL_APPS, "haystack"]
 
@@ -154,6 +157,18 @@ CELERY_BEAT_SCHEDULE = {
     "flush-event-buffer": {"task": "helpdesk.tasks.flush_event_buffer", "schedule": 10.0},
     "reconcile-search-index": {"task": "helpdesk.search_tasks.reconcile_index", "schedule": 900.0},
     "sweep-notification-outbox": {"task": "tickets.tasks.sweep_outbox", "schedule": 60.0},
+    # Each app adds its own periodic tasks below (one line each, keep the app name in the key).
+    "analytics-rollup": {"task": "analytics.tasks.rollup_recent_days", "schedule": 3600.0},
+    "mail-poll-imap": {"task": "mail.tasks.poll_mailboxes", "schedule": 60.0},
+    "tickets-check-slas": {"task": "tickets.tasks.check_slas", "schedule": 60.0},
+    "tickets-route-waiting": {"task": "tickets.tasks.route_waiting_tickets", "schedule": 60.0},
+    "chatbot-mark-abandoned": {"task": "chatbot.tasks.mark_abandoned", "schedule": 300.0},
+    "tickets-idle-agents-away": {"task": "tickets.tasks.mark_idle_agents_away", "schedule": 60.0},
+    "tickets-sweep-webhooks": {"task": "tickets.tasks.sweep_webhooks", "schedule": 60.0},
+    "tickets-scheduled-automations": {
+        "task": "tickets.tasks.run_scheduled_automations",
+        "schedule": 300.0,
+    },
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -168,8 +183,9 @@ def _haystack_connection(url: str) -> dict:
         return {
             "ENGINE": "helpdesk.search_backend.HelpdeskWhooshEngine",
             "PATH": parts.path or str(VAR_DIR / "whoosh_index"),
-            # Bigger batches, fewer segments: a 10,000-article rebuild needs no merge pass.
-            "BATCH_SIZE": 5000,
+            # Bigger batches, fewer segments: a 10,000-article rebuild is one batch, written by
+            # one process per core (one segment each) and needs no merge pass.
+            "BATCH_SIZE": 10000,
         }
     if parts.scheme in {"elasticsearch", "elasticsearch7", "http", "https"}:
         scheme = "https" if parts.scheme == "https" else "http"
@@ -196,6 +212,15 @@ HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="support@example.com")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Inbound mail (mail app): the HTTP endpoint's shared secret (empty: endpoint off), its per-IP
+# rate, the largest message accepted, extra addresses that are the helpdesk itself (mail from
+# them is a loop), and an IMAP mailbox polled every minute (more in admin).
+MAIL_INBOUND_SECRET = env.str("MAIL_INBOUND_SECRET", default="")
+MAIL_INBOUND_RATE = env.str("MAIL_INBOUND_RATE", default="300/m")
+MAIL_MAX_MESSAGE_BYTES = env.int("MAIL_MAX_MESSAGE_BYTES", default=25 * 1024 * 1024)
+MAIL_OWN_ADDRESSES = env.list("MAIL_OWN_ADDRESSES", default=[])
+IMAP_URL = env.str("IMAP_URL", default="")
+MAIL_IMAP_TIMEOUT = env.int("MAIL_IMAP_TIMEOUT", default=30)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
@@ -244,6 +269,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 
+# --- Routing and webhooks (tickets) ------------------------------------------------------------
+# Online agents with no desk activity for this long become "away" (routing skips them).
+AGENT_AWAY_AFTER_MINUTES = env.int("AGENT_AWAY_AFTER_MINUTES", default=10)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# CIDRs webhooks may reach although private (e.g. an internal relay); empty = public only.
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+
 # --- Security -------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -258,6 +290,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis when configured) and written through to the database:
+# no session query on a page, and nobody is signed out when the cache is flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -320,6 +355,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ImportKindEnum": "customers.models.AttributeTarget",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

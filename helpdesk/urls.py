@@ -18,6 +18,9 @@ api_v1 = [
     path("search/", include("kb.search_urls")),
     path("chat/", include("chatbot.api_urls")),
     path("", include("tickets.api.urls")),
+    path("", include("customers.api_urls")),
+    path("mail/", include("mail.api_urls")),
+    path("analytics/", include("analytics.api_urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +34,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("desk/customers/", include("customers.desk_urls")),
+    path("desk/analytics/", include("analytics.urls")),
     path("desk/", include("tickets.desk_urls")),
     path("kb/files/<int:pk>/<str:filename>", kb_views.attachment, name="kb-attachment"),
     path("tickets/files/", include("tickets.file_urls")),

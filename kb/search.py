@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 import uuid
 from dataclasses import dataclass, field
 
@@ -11,13 +10,12 @@ from django.conf import settings
 from haystack import connections
 from haystack.inputs import AutoQuery, Raw
 from haystack.query import SQ, SearchQuerySet
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
 from helpdesk.events import buffer_event
 from helpdesk.markdown import plain_text
-from helpdesk.search_analyzers import analyze, analyzer_for
 from helpdesk.textnorm import is_cjk, normalize, split_words
 
+from . import snippets
 from .models import Article, Faq, Visibility
 from .search_indexes import index_language
 
@@ -157,7 +155,12 @@ def _load_hits(raw: list, text: str, language: str, offset: int) -> list[SearchH
     """Read the rows from the database (fresh text, and one more visibility check)."""
     article_ids = [int(h.pk) for h in raw if h.model_name == "article"]
     faq_ids = [int(h.pk) for h in raw if h.model_name == "faq"]
-    articles = Article.objects.published().select_related("live_revision").in_bulk(article_ids)
+    articles = (
+        Article.objects.published()
+        .select_related("live_revision")
+        .defer(*HIT_UNUSED_COLUMNS)
+        .in_bulk(article_ids)
+    )
     faqs = Faq.objects.published().in_bulk(faq_ids)
     hits = []
     for hit in raw:
@@ -167,37 +170,28 @@ def _load_hits(raw: list, text: str, language: str, offset: int) -> list[SearchH
     return hits
 
 
+# Markdown sources and copies a search hit never reads (the live revision's HTML is enough).
+HIT_UNUSED_COLUMNS = (
+    "title", "summary", "body", "live_revision__body", "live_revision__toc", "live_revision__note",
+)  # fmt: skip
+
+
 def _hit(obj, text: str, language: str, position: int) -> SearchHit:
     if isinstance(obj, Article):
         live = obj.live_revision
         title, body, url = (
             live.title,
-            f"{live.summary}\n{plain_text(live.body_html)}",
+            # Snippets read the opening only; the HTML is never shorter than its text.
+            f"{live.summary}\n{plain_text(live.body_html[: snippets.SOURCE_CHARS * 2])}",
             obj.get_absolute_url(),
         )
     else:
         title, body, url = obj.question, plain_text(obj.answer_html), obj.get_absolute_url()
     return SearchHit(
         group_id=obj.group_id, article_id=obj.pk, kind=obj._meta.model_name, title=title, url=url,
-        snippet=snippet(body, text, obj.language), language=obj.language,
+        snippet=snippets.snippet(body, text, obj.language), language=obj.language,
         is_fallback=index_language(obj.language) != index_language(language), position=position,
     )  # fmt: skip
-
-
-SNIPPET_SOURCE_CHARS = 1500  # highlighting analyses its input: the start of an article suffices
-
-
-def snippet(body: str, text: str, lang: str, max_chars: int = 240) -> str:
-    """Up to two fragments around the matched words, matches in <mark>, the rest escaped."""
-    body = body[:SNIPPET_SOURCE_CHARS]
-    terms = set(analyze(text, lang))
-    fragmenter = ContextFragmenter(maxchars=max_chars, surround=60)
-    marked = highlight(
-        body, terms, analyzer_for(lang), fragmenter, HtmlFormatter(tagname="mark"), top=2
-    )
-    if marked:
-        return marked
-    return html.escape(body[:max_chars].rsplit(" ", 1)[0] + ("…" if len(body) > max_chars else ""))
 
 
 def _did_you_mean(text: str) -> str:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from helpdesk.bulk import refresh_statistics
 from helpdesk.markdown import render_markdown
 from kb.models import (
     Article,
@@ -102,6 +103,7 @@ class Command(BaseCommand):
                 n = min(BATCH, count - offset)
                 self._batch(rng, sections, start + offset, n, bodies, rendered)
         invalidate_public_pages()
+        refresh_statistics(Article, ArticleRevision)
         self.stdout.write(f"{count} articles seeded; {Article.objects.count()} in total.")
 
     def _sections(self) -> list[Section]:
