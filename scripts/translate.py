@@ -46,8 +46,12 @@ def main() -> int:
                 entry.msgstr_plural = {i: form for i, form in enumerate(forms)}
             elif text:
                 entry.msgstr = text
-                if "fuzzy" in entry.flags:
-                    entry.flags.remove("fuzzy")
+            if text and "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+                entry.previous_msgid = entry.previous_msgid_plural = None
+            elif entry.msgid and "fuzzy" in entry.flags and not entry.obsolete:
+                missing += 1  # a guess by makemessages is not a translation
+                print(f"fuzzy {lang}: {entry.msgid!r}")
             elif not (entry.msgstr or any(entry.msgstr_plural.values())) and not entry.obsolete:
                 missing += 1
                 print(f"missing {lang}: {entry.msgid!r}")

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.engine import dump_bot
-from chatbot.engine.demo import load_demo_bot
+from chatbot.demo import demo_bot
 from chatbot.models import Conversation, Widget
 from tests.e2e.conftest import AXE_TAGS, save_screenshot
 from tests.kb.factories import SectionFactory, make_article
@@ -57,7 +56,7 @@ def shop(host_site, live_server):
     origin, directory = host_site
     Widget.objects.create(
         name="E2E shop", public_key=KEY, allowed_origins=[origin], default_language="en",
-        is_active=True, bot_definition=dump_bot(load_demo_bot()),
+        is_active=True, bot=demo_bot(),
     )  # fmt: skip
     Queue.objects.create(name="General", slug="general", is_default=True)
     support = Queue.objects.create(name="Support", slug="support")
@@ -70,11 +69,13 @@ def shop(host_site, live_server):
     )
     src = f"{live_server.url}/static/chatbot/widget.js"
     for name, lang, title in [("index.html", "en", "Northwind outdoor shop"),
-                              ("ar.html", "ar", "متجر نورثويند")]:  # fmt: skip
+                              ("ar.html", "ar", "متجر نورثويند"),
+                              ("fi.html", "fi", "Northwindin retkikauppa"),
+                              ("zh.html", "zh-CN", "Northwind 户外用品店")]:  # fmt: skip
         page = PAGE.format(lang=lang, title=title, src=src, key=KEY)
         (directory / name).write_text(page, encoding="utf-8")
     (directory / "axe.min.js").write_bytes(AXE.read_bytes())
-    return {"origin": origin, "support": support}
+    return {"origin": origin, "support": support, "directory": directory}
 
 
 def _shadow(page, selector: str) -> str:
@@ -239,3 +240,37 @@ def test_chat_with_us_on_a_help_center_page_opens_the_widget(page, live_server, 
     dialog.wait_for()
     assert dialog.is_visible()
     assert page.url.endswith(article.get_absolute_url())  # stayed on the article
+    # The conversation has started on the server (so teardown never races its writes).
+    page.get_by_text("What can I help you with?").wait_for()
+
+
+def test_a_signed_in_shopper_is_recognised_from_the_script_tags_signed_identity(page, shop):
+    import hashlib
+    import hmac
+
+    from customers.services import get_or_create_contact
+
+    origin = shop["origin"]
+    widget = Widget.objects.get(public_key=KEY)
+    widget.identity_secret = "host-secret-" + "s" * 20
+    widget.save()
+    known = get_or_create_contact(email="olivia@example.com", name="Olivia Shopper")
+    signature = hmac.new(widget.identity_secret.encode(), b"shop-42\nolivia@example.com",
+                         hashlib.sha256).hexdigest()  # fmt: skip
+    src = page.context.request.get(f"{origin}/index.html").text()
+    tag = f'data-key="{KEY}"'
+    signed = (f'{tag} data-user-id="shop-42" data-user-email="olivia@example.com" '
+              f'data-user-name="Olivia Shopper" data-user-signature="{signature}"')  # fmt: skip
+    forged = signed.replace(signature, "0" * 64).replace("shop-42", "shop-43")
+    for name, attributes in (("signed.html", signed), ("forged.html", forged)):
+        (shop["directory"] / name).write_text(src.replace(tag, attributes), encoding="utf-8")
+    for name in ("signed.html", "forged.html"):
+        page.context.clear_cookies()
+        page.goto(f"{origin}/{name}")
+        page.evaluate("() => localStorage.clear()")
+        page.reload()
+        page.get_by_role("button", name="Chat with us").click()
+        page.get_by_text("What can I help you with?").wait_for()
+    signed_chat, forged_chat = Conversation.objects.order_by("pk")
+    assert signed_chat.is_identity_verified and signed_chat.contact_id == known.pk
+    assert not forged_chat.is_identity_verified and forged_chat.contact_id is None
