@@ -14,15 +14,13 @@ import gzip
 import http.client
 import json
 import os
-import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks.common import Gunicorn, bench_env, ensure_database, manage
+from benchmarks.common import Gunicorn, Recorder, bench_env, ensure_database, manage, run_clients
 
 DB = "helpdesk_bench_kb"
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,13 +43,11 @@ def _post(conn, path: str, body: dict, token: str = "") -> tuple[int, dict]:
 
 
 def run(url: str, seconds: float, concurrency: int) -> dict:
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
+    """`concurrency` conversations at a time, each the TURNS after a start, for `seconds`."""
     stop = time.monotonic() + seconds
     port = int(url.rsplit(":", 1)[1])
 
-    def client() -> None:
+    def client(_n: int, recorder: Recorder) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
         while time.monotonic() < stop:
             status, started = _post(conn, "/api/v1/chat/start", {"key": "demo-shop-key"})
@@ -61,23 +57,10 @@ def run(url: str, seconds: float, concurrency: int) -> dict:
                     break
                 t0 = time.perf_counter()
                 status, _ = _post(conn, "/api/v1/chat/messages", {"text": text}, token)
-                elapsed = (time.perf_counter() - t0) * 1000
-                with lock:
-                    latencies.append(elapsed)
-                    errors[0] += status >= 400
+                recorder.add((time.perf_counter() - t0) * 1000, status < 400)
         conn.close()
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    began = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.monotonic() - began
-    q = statistics.quantiles(latencies, n=100)
-    p50 = statistics.median(latencies)
-    return {"n": len(latencies), "per_s": len(latencies) / wall, "p50": p50, "p95": q[94],
-            "errors": errors[0]}  # fmt: skip
+    return run_clients(client, concurrency=concurrency)
 
 
 def main() -> None:
@@ -95,9 +78,9 @@ def main() -> None:
     with Gunicorn(env) as server:
         run(server.url, 3, args.concurrency)  # warm up
         r = run(server.url, args.seconds, args.concurrency)
-    print(f"messages: {r['n']} in {args.seconds:.0f} s, {r['per_s']:.0f}/s, p50 {r['p50']:.1f} ms, "
-          f"p95 {r['p95']:.1f} ms, {r['errors']} errors ({args.concurrency} conversations at a "
-          "time, 2 gunicorn workers)")  # fmt: skip
+    print(f"messages: {r['requests']} in {args.seconds:.0f} s, {r['rps']:.0f}/s, "
+          f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, {r['errors']} errors "
+          f"({args.concurrency} conversations at a time, 2 gunicorn workers)")  # fmt: skip
 
 
 if __name__ == "__main__":

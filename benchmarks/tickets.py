@@ -14,16 +14,27 @@ import http.client
 import json
 import os
 import random
+import re
 import statistics
 import sys
-import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks.common import ROOT, Gunicorn, bench_env, ensure_database, manage
+from benchmarks.common import (
+    ROOT,
+    Gunicorn,
+    Recorder,
+    bench_env,
+    ensure_database,
+    manage,
+    run_clients,
+    timed_request,
+)
 
 DB = "helpdesk_bench_tickets"
 SETUP = """
@@ -129,7 +140,20 @@ def _explain(connection, sql: str) -> None:
 def _overview_counts(connection) -> None:
     from django.db.models import Count
 
+    from helpdesk.models import User
+    from tickets.listing import sidebar_views
     from tickets.models import Ticket
+
+    for email in ("agent0@seed.example.test", "bench-admin@seed.example.test"):
+        user = User.objects.get(email=email)
+        timings = []
+        for _ in range(5):
+            started = time.perf_counter()
+            views = sidebar_views(user)
+            timings.append((time.perf_counter() - started) * 1000)
+        shown = ", ".join(f"{v.label} {v.count}" for v in views)
+        print(f"\n## desk overview counts for {email} ({shown})")
+        print(f"median {statistics.median(timings):.1f} ms, min {min(timings):.1f} ms")
 
     timings = []
     for _ in range(5):
@@ -163,11 +187,10 @@ def timed(url: str, paths: Callable[[], str], headers: dict[str, str], seconds: 
 
 def create_load(url: str, token: str, seconds: float, concurrency: int) -> dict:
     """`concurrency` clients POSTing new tickets (JSON, token auth) for `seconds`."""
-    created, errors, lock = [0], [0], threading.Lock()
     stop = time.monotonic() + seconds
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
 
-    def client(n: int) -> None:
+    def client(n: int, recorder: Recorder) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=10)
         i = 0
         while time.monotonic() < stop:
@@ -175,23 +198,41 @@ def create_load(url: str, token: str, seconds: float, concurrency: int) -> dict:
             body = json.dumps(
                 {"subject": f"Bench {n}-{i}", "body": "Where?", "requester_email": email}
             )
-            conn.request("POST", "/api/v1/tickets/", body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            with lock:
-                created[0] += response.status == 201
-                errors[0] += response.status != 201
+            response, _, ms = timed_request(conn, "POST", "/api/v1/tickets/", body=body,
+                                            headers=headers)  # fmt: skip
+            recorder.add(ms, response.status == 201)
             i += 1
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
-    began = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.monotonic() - began
-    return {"created": created[0], "errors": errors[0], "per_s": created[0] / wall}
+    return run_clients(client, concurrency=concurrency)
+
+
+def form_load(url: str, seconds: float, concurrency: int) -> dict:
+    """`concurrency` visitors sending the public contact form (CSRF cookie, fresh form id each)."""
+    stop = time.monotonic() + seconds
+    token_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+    def client(n: int, recorder: Recorder) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=10)
+        response, page, _ = timed_request(conn, "GET", "/en/contact/")
+        token = token_re.search(page.decode()).group(1)
+        cookie = "; ".join(c.split(";", 1)[0] for c in response.msg.get_all("Set-Cookie"))
+        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+                   "Referer": f"{url}/en/contact/"}  # fmt: skip
+        i = 0
+        while time.monotonic() < stop:
+            body = urlencode({
+                "csrfmiddlewaretoken": token, "name": f"Visitor {n}", "form_id": str(uuid.uuid4()),
+                "email": f"form{n}-{i % 500}@seed.example.test", "subject": f"Form {n}-{i}",
+                "message": "My parcel has not arrived.", "website": "",
+            })  # fmt: skip
+            response, _, ms = timed_request(conn, "POST", "/en/contact/", body=body,
+                                            headers=headers)  # fmt: skip
+            recorder.add(ms, response.status == 302)
+            i += 1
+        conn.close()
+
+    return run_clients(client, concurrency=concurrency)
 
 
 def over_http(env: dict[str, str], info: dict, args: argparse.Namespace) -> None:
@@ -217,8 +258,11 @@ def over_http(env: dict[str, str], info: dict, args: argparse.Namespace) -> None
             r = timed(server.url, paths, headers, args.seconds)
             print(f"| {name} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['err']} |")
         r = create_load(server.url, info["agent_token"], args.seconds, args.concurrency)
-        print(f"\ncreate: {r['created']} tickets, {r['per_s']:.0f}/s, {r['errors']} errors "
+        print(f"\ncreate (API): {r['ok']} tickets, {r['ok_per_s']:.0f}/s, {r['errors']} errors "
               f"({args.concurrency} clients, 2 workers)")  # fmt: skip
+        r = form_load(server.url, args.seconds, args.concurrency)
+        print(f"create (contact form): {r['ok']} tickets, {r['ok_per_s']:.0f}/s, "
+              f"{r['errors']} errors ({args.concurrency} clients, 2 workers)")  # fmt: skip
 
 
 def main() -> None:
@@ -228,7 +272,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
-    env = bench_env(DB)
+    # The contact form allows one address 10 tickets an hour; every client here is 127.0.0.1.
+    env = {**bench_env(DB), "RATELIMIT_ENABLE": "0"}
     info = prepare(env, args.tickets)
     if not args.skip_http:
         over_http(env, info, args)
