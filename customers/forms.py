@@ -6,15 +6,17 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms import ModelChoiceField
+
 from .models import AttributeTarget, ContactTag, Organisation, Segment
 
 
 class ContactFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or email"), required=False, max_length=200)
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.all(), required=False
     )
-    tag = forms.ModelChoiceField(
+    tag = ModelChoiceField(
         label=_("Tag"), queryset=ContactTag.objects.all(), required=False, to_field_name="name"
     )
     language = forms.ChoiceField(
@@ -31,9 +33,7 @@ class ContactFilterForm(forms.Form):
         max_length=200,
         help_text=_("For example plan=gold"),
     )
-    segment = forms.ModelChoiceField(
-        label=_("Segment"), queryset=Segment.objects.all(), required=False
-    )
+    segment = ModelChoiceField(label=_("Segment"), queryset=Segment.objects.all(), required=False)
 
 
 class SegmentForm(forms.Form):
@@ -55,7 +55,7 @@ class ContactEditForm(forms.Form):
         label=_("Language"), choices=[("", "—"), *settings.LANGUAGES], required=False
     )
     time_zone = forms.CharField(label=_("Time zone"), max_length=64, required=False)
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.all(), required=False
     )
     tags = forms.CharField(label=_("Tags (comma-separated)"), required=False, max_length=500)

@@ -16,8 +16,9 @@ class TicketsConfig(AppConfig):
 
         watched = {
             models.SlaPolicy: ("sla",), models.BusinessHours: ("sla",), models.Holiday: ("sla",),
-            models.Queue: ("sla", "field-choices"), models.Automation: ("automations",),
-            models.Webhook: ("webhooks",), models.Macro: ("macros",),
+            models.Queue: ("sla", "field-choices", "default-queue"),
+            models.Automation: ("automations",), models.Webhook: ("webhooks",),
+            models.Macro: ("macros",),
         }  # fmt: skip
 
         def bump(names):

@@ -7,6 +7,7 @@ from .views import desk, desk_routing, desk_ticket
 urlpatterns = [
     path("", desk.desk_home, name="desk-home"),
     path("bulk/", desk.desk_bulk, name="desk-bulk"),
+    path("views/", desk.desk_view_counts, name="desk-view-counts"),
     path("availability/", desk_routing.desk_availability, name="desk-availability"),
     path("tickets/<int:pk>/macro/", desk_routing.desk_ticket_macro, name="desk-ticket-macro"),
     path("tickets/<int:pk>/", desk_ticket.desk_ticket, name="desk-ticket"),

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms import ModelChoiceField
+
 from .models import OPEN_STATUSES, REFERENCE_PREFIX, Channel, Priority, Queue, Status, Ticket
 from .selectors import visible_tickets
 
@@ -59,7 +61,7 @@ class FilterForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[("", _("Any")), *Priority.choices]
     )
-    queue = forms.ModelChoiceField(
+    queue = ModelChoiceField(
         label=_("Queue"), required=False, queryset=Queue.objects.all(), empty_label=_("Any")
     )
     assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20)
@@ -292,13 +294,15 @@ class SidebarView:
     count: str
 
 
-def sidebar_views(user) -> list[SidebarView]:
-    """My open, Unassigned, one per queue the agent belongs to, All: each with a capped count."""
+def sidebar_views(user, *, counted: bool = True) -> list[SidebarView]:
+    """My open, Unassigned, one per queue the agent belongs to, All: each with a capped count
+    (or an empty count when `counted` is False: the list page loads the counts afterwards)."""
     visible = visible_tickets(user)
     entries = [("mine", _("My open")), ("unassigned", _("Unassigned"))]
     entries += [(f"queue-{q.pk}", q.name) for q in user.queues.order_by("name")]
     entries.append(("all", _("All tickets")))
-    return [
-        SidebarView(key, str(label), format_count(capped_count(view_queryset(visible, key, user))))
-        for key, label in entries
-    ]
+
+    def count(key: str) -> str:
+        return format_count(capped_count(view_queryset(visible, key, user))) if counted else ""
+
+    return [SidebarView(key, str(label), count(key)) for key, label in entries]

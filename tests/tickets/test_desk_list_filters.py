@@ -29,10 +29,21 @@ def desk(client, agent, make_user):
 
 
 def test_sidebar_shows_each_view_with_its_count_when_agent_opens_the_desk(desk):
-    response = desk["client"].get("/desk/")
+    page = desk["client"].get("/desk/")
+    assert "Billing" in page.content.decode() and "Secret" not in page.content.decode()
+    # The list page asks for the counts after it has loaded (htmx), keeping the view current.
+    assert 'hx-get="/desk/views/?view=all"' in page.content.decode()
+    response = desk["client"].get("/desk/views/?view=all")
     counts = {v.key: v.count for v in response.context["views"]}
     assert counts == {"mine": "1", "unassigned": "1", f"queue-{desk['queue'].pk}": "3", "all": "3"}
-    assert "Billing" in response.content.decode() and "Secret" not in response.content.decode()
+    html = response.content.decode()
+    assert "Billing" in html and "Secret" not in html and "hx-get" not in html
+    assert '<a href="?view=all" aria-current="page">' in html
+
+
+def test_the_counts_fragment_is_for_agents_only(client, customer):
+    client.force_login(customer)
+    assert client.get("/desk/views/").status_code in (302, 403, 404)
 
 
 def test_my_open_view_lists_only_my_open_tickets_when_selected(desk, agent):

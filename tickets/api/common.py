@@ -76,15 +76,18 @@ def is_agent(request: Request) -> bool:
     return bool(getattr(request.user, "is_agent", False))
 
 
-def ticket_data(request: Request, ticket: Ticket) -> dict[str, Any]:
-    """The detail representation, reloaded (a service may have changed it): 3 queries."""
+def ticket_data(request: Request, ticket: Ticket, *, created: bool = False) -> dict[str, Any]:
+    """The detail representation, reloaded (a service may have changed it): 3 queries, 2 for
+    a ticket created by this request (it cannot have links yet)."""
     fresh = (
         Ticket.objects.select_related("queue", "assignee", "requester", "sla")
         .prefetch_related("tags")
         .get(pk=ticket.pk)
     )
     context: dict[str, Any] = {"request": request, "is_agent": is_agent(request)}
-    if context["is_agent"]:
+    if created:
+        context["links"] = []
+    elif context["is_agent"]:
         pairs = TicketLink.objects.filter(Q(ticket=fresh) | Q(other=fresh))
         context["links"] = sorted(
             other if mine == fresh.pk else mine
@@ -94,7 +97,7 @@ def ticket_data(request: Request, ticket: Ticket) -> dict[str, Any]:
 
 
 def ticket_response(request: Request, ticket: Ticket, code: int = status.HTTP_200_OK) -> Response:
-    data = ticket_data(request, ticket)
+    data = ticket_data(request, ticket, created=code == status.HTTP_201_CREATED)
     return Response(data, status=code, headers={"ETag": f'"{data["version"]}"'})
 
 

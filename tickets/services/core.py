@@ -33,6 +33,7 @@ from ..models import (
     TicketLink,
 )
 from ..workflow import can_change_status, status_after_agent_reply, status_after_customer_reply
+from .config_cache import cached_config
 from .lifecycle import after_create, after_message, after_update
 from .notify import queue_notifications
 from .routing import claim_agent
@@ -65,7 +66,12 @@ def _record(ticket: Ticket, field: str, old, new, *, actor=None, contact=None) -
 
 
 def _default_queue() -> Queue | None:
-    return Queue.objects.filter(is_default=True).first() or Queue.objects.order_by("pk").first()
+    """The queue flagged default, else the oldest; cached until a queue changes (apps.py)."""
+
+    def load() -> Queue | None:
+        return Queue.objects.filter(is_default=True).first() or Queue.objects.order_by("pk").first()
+
+    return cached_config("default-queue", load)
 
 
 def _tags(names: Iterable[str]) -> list[Tag]:

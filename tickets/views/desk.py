@@ -36,12 +36,15 @@ def desk_home(request: HttpRequest) -> HttpResponse:
     except InvalidCursor:
         messages.warning(request, _("That page link is no longer valid; showing the first page."))
         page = paginate(tickets, sort=filters.sort, size=filters.size)
-    views = sidebar_views(request.user)
+    # The sidebar's counts cost one COUNT per view: they arrive in a second request
+    # (desk_view_counts, loaded by htmx), so the list itself is not kept waiting.
+    views = sidebar_views(request.user, counted=False)
     context = {
         "form": form,
         "filters": filters,
         "page": page,
         "views": views,
+        "current": filters.view,
         "title": next(
             (v.label for v in views if v.key == filters.view),
             _("Breaching soon") if filters.view == "breaching" else _("Tickets"),
@@ -55,6 +58,13 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         "query": _query_without(request, "cursor"),
     }
     return render(request, "tickets/desk/home.html", context)
+
+
+@agent_required
+def desk_view_counts(request: HttpRequest) -> HttpResponse:
+    """The sidebar's views with their capped counts (an htmx fragment of the list page)."""
+    context = {"views": sidebar_views(request.user), "current": request.GET.get("view", "")}
+    return render(request, "tickets/desk/_views.html", context)
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:

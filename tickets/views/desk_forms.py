@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms import ModelChoiceField
 from helpdesk.models import Role
 
 from ..models import CannedResponse, MessageKind, Priority, Queue, Status, Ticket
@@ -76,7 +77,7 @@ class ComposeForm(VersionedForm):
         required=False,
         choices=[("", _("Unchanged")), *[c for c in Status.choices if c[0] != Status.NEW]],
     )
-    canned = forms.ModelChoiceField(
+    canned = ModelChoiceField(
         label=_("Canned response"),
         required=False,
         queryset=CannedResponse.objects.all(),
@@ -103,10 +104,10 @@ class FieldsForm(VersionedForm):
     subject = forms.CharField(label=_("Subject"), max_length=250)
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
-    queue = forms.ModelChoiceField(
+    queue = ModelChoiceField(
         label=_("Queue"), queryset=Queue.objects.all(), required=False, empty_label=_("No queue")
     )
-    assignee = forms.ModelChoiceField(
+    assignee = ModelChoiceField(
         label=_("Assignee"), queryset=active_agents(), required=False, empty_label=_("Nobody")
     )
     tags = forms.CharField(
@@ -160,7 +161,7 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(
         choices=[(a, a) for a in ("assign_me", "assign", "status", "priority", "tag", "close")]
     )
-    assignee = forms.ModelChoiceField(
+    assignee = ModelChoiceField(
         label=_("Assign to"), queryset=active_agents(), required=False, empty_label=_("Nobody")
     )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, required=False)
