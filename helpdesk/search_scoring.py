@@ -115,20 +115,34 @@ def _term(searcher, term: wq.Term, only: Scores | None = None) -> Scores:
     idf = searcher.idf(fieldname, text) * term.boost
     avgfl = searcher.avg_field_length(fieldname) or 1
     # bm25(tf, fl) = idf * tf * (k1 + 1) / (tf + k1 * (1 - b) + k1 * b * fl / avgfl)
-    top, base, per_length = idf * (k1 + 1), k1 * (1 - b), k1 * b / avgfl
+    #              = top * tf / (tf + norm[doc]), with norm[] computed once per segment.
+    top = idf * (k1 + 1)
     for sub, offset in searcher.leaf_searchers():
-        lengths = _lengths(sub.ixreader, fieldname)
+        norm = _norms(sub.ixreader, fieldname, k1 * (1 - b), k1 * b / avgfl)
         for ids, weights in _posting_blocks(sub.ixreader, fieldname, text):
-            if only is None:
-                scores.update(
-                    (doc + offset, top * tf / (tf + base + per_length * lengths[doc]))
-                    for doc, tf in zip(ids, weights, strict=True)
-                )
-                continue
-            for doc, tf in zip(ids, weights, strict=True):
-                if doc + offset in only:
-                    scores[doc + offset] = top * tf / (tf + base + per_length * lengths[doc])
+            pairs = zip(ids, weights, strict=True)
+            if only is not None:
+                pairs = [(doc, tf) for doc, tf in pairs if doc + offset in only]
+            if offset:
+                scores.update((doc + offset, top * tf / (tf + norm[doc])) for doc, tf in pairs)
+            else:  # one segment (the usual case): a list comprehension is the fastest loop
+                pairs = list(pairs)
+                docs = [doc for doc, _tf in pairs]
+                values = [top * tf / (tf + norm[doc]) for doc, tf in pairs]
+                scores.update(zip(docs, values, strict=True))
     return scores
+
+
+def _norms(reader, fieldname: str, base: float, per_length: float) -> list[float]:
+    """base + per_length * length for every document of the segment (cached on the reader,
+    which never changes; the key changes when the average length does)."""
+    cache = reader.__dict__.setdefault("_helpdesk_norms", {})
+    key = (fieldname, base, per_length)
+    if key not in cache:
+        if len(cache) > 8:
+            cache.clear()
+        cache[key] = [base + per_length * length for length in _lengths(reader, fieldname)]
+    return cache[key]
 
 
 def _posting_blocks(reader, fieldname: str, text: str):
