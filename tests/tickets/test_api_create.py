@@ -115,3 +115,45 @@ def test_ten_concurrent_identical_creates_make_exactly_one_ticket(agent):
     assert {code for code, _ in results} <= {200, 201}
     assert len({pk for _, pk in results}) == 1
     assert Ticket.objects.count() == 1
+
+
+def _same_as_a_fresh_read(client, created: dict) -> None:
+    fresh = client.get(f"{BASE}{created['id']}/").json()
+    assert created == fresh
+
+
+def test_the_201_body_is_what_a_fresh_read_returns(agent, make_user):
+    from tickets.services.routing import set_availability
+
+    queue = make_queue("Support", agent)
+    queue.routing_strategy = "least_loaded"
+    queue.save()
+    set_availability(user=agent, availability="online")
+    client = client_for(agent)
+    response = client.post(
+        BASE, {**BODY, "requester_email": "kim@example.com", "queue": queue.pk, "tags": ["zip"]},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert response.json()["assignee"]["id"] == agent.pk  # routed
+    _same_as_a_fresh_read(client, response.json())
+
+
+def test_the_201_body_shows_what_a_created_automation_changed(agent):
+    from tickets.models import Automation
+
+    queue = make_queue("Support", agent)
+    automation = Automation(
+        name="Urgent zips", trigger="created", conditions=[],
+        actions=[{"action": "set_priority", "value": "urgent"}, {"action": "add_tags",
+                                                                  "value": ["auto"]}],
+    )  # fmt: skip
+    automation.full_clean()
+    automation.save()
+    client = client_for(agent)
+    response = client.post(
+        BASE, {**BODY, "requester_email": "kim@example.com", "queue": queue.pk}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["priority"] == "urgent" and response.json()["tags"] == ["auto"]
+    _same_as_a_fresh_read(client, response.json())

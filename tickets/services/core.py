@@ -173,7 +173,8 @@ def _create_ticket(
         language=ticket.language, data={"ticket": ticket.pk, "channel": channel},
     )  # fmt: skip
     queue_notifications(ticket=ticket, message=message, event="created")
-    after_create(ticket, message)
+    # Read by the API's 201 response: an untouched ticket need not be read back.
+    ticket.changed_after_create = after_create(ticket, message)
     return ticket
 
 

@@ -15,13 +15,15 @@ from .sla import start_sla, sync_sla
 from .webhooks import queue_webhooks
 
 
-def after_create(ticket: Ticket, message: Message) -> None:
+def after_create(ticket: Ticket, message: Message) -> bool:
+    """SLA, webhooks, the routing announcement and "created" automations; True when an
+    automation changed the ticket (the caller's copy is then out of date)."""
     start_sla(ticket, ticket.requester.organisation_id)
     queue_webhooks("ticket.created", ticket, {"message": message.pk})
     if ticket.assignee_id:
         announce_assignment(ticket, by="routing")
         queue_notifications(ticket=ticket, message=None, event="assigned")
-    run_triggers("created", ticket, message=message)
+    return bool(run_triggers("created", ticket, message=message))
 
 
 def after_message(
