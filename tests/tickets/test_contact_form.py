@@ -136,3 +136,17 @@ def test_signed_in_customer_gets_the_ticket_in_their_portal_when_using_own_email
 def test_help_center_links_to_the_contact_form_and_keeps_the_chat(client):
     html = client.get("/en/").content.decode()
     assert 'href="/en/contact/"' in html and "Chat with us" in html
+
+
+def test_the_confirmation_needs_the_signed_cookie_and_stores_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    response = client.post(URL, form_data())
+    ticket = Ticket.objects.get()
+    cookie = response.cookies["hd_contact_sent"]
+    assert cookie["httponly"] and cookie["path"] == "/en/contact/sent/"
+    assert ticket.reference not in cookie.value.split(":")[-1]  # signed, not just the value
+    assert not Session.objects.exists()
+    assert ticket.reference in client.get("/en/contact/sent/").content.decode()
+    client.cookies["hd_contact_sent"] = cookie.value.replace("HD-", "HD-9")  # tampered
+    assert ticket.reference not in client.get("/en/contact/sent/").content.decode()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -18,7 +20,11 @@ from ..services import TicketError, create_ticket
 from .portal import private
 
 CONTACT_RATE = "10/h"
-SENT_KEY = "contact_sent_reference"
+# The confirmation's reference travels in a short-lived signed cookie rather than the session:
+# an anonymous visitor's message then costs no session row (a write and a commit of its own).
+SENT_COOKIE = "hd_contact_sent"
+SENT_SALT = "tickets.contact.sent"
+SENT_MAX_AGE = 600
 
 
 def _initial(request: HttpRequest) -> dict:
@@ -63,8 +69,13 @@ def contact(request: HttpRequest) -> HttpResponse:
             form.data = form.data.copy()  # a fresh id, so the corrected form can be sent
             form.data["form_id"] = str(uuid.uuid4())
         else:
-            request.session[SENT_KEY] = ticket.reference
-            return redirect("contact-sent")
+            response = redirect("contact-sent")
+            response.set_signed_cookie(
+                SENT_COOKIE, ticket.reference, salt=SENT_SALT, max_age=SENT_MAX_AGE,
+                path=reverse("contact-sent"), secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True, samesite="Lax",
+            )  # fmt: skip
+            return response
     context = {"form": form, "had_files": bool(request.FILES)}
     return render(request, "tickets/contact.html", context, status=400 if form.is_bound else 200)
 
@@ -73,5 +84,7 @@ def contact(request: HttpRequest) -> HttpResponse:
 @require_GET
 def contact_sent(request: HttpRequest) -> HttpResponse:
     """The confirmation, with the reference (kept in the session, never in the URL)."""
-    reference = request.session.get(SENT_KEY, "")
+    reference = request.get_signed_cookie(
+        SENT_COOKIE, default="", salt=SENT_SALT, max_age=SENT_MAX_AGE
+    )
     return render(request, "tickets/contact_sent.html", {"reference": reference})
