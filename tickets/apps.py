@@ -18,7 +18,7 @@ class TicketsConfig(AppConfig):
             models.SlaPolicy: ("sla",), models.BusinessHours: ("sla",), models.Holiday: ("sla",),
             models.Queue: ("sla", "field-choices", "default-queue"),
             models.Automation: ("automations",), models.Webhook: ("webhooks",),
-            models.Macro: ("macros",),
+            models.Macro: ("macros",), models.CannedResponse: ("canned",),
         }  # fmt: skip
 
         def bump(names):

@@ -76,6 +76,18 @@ def test_canned_options_carry_the_filled_text_when_the_page_renders(client, tick
     assert 'data-body="Dear Casey Jones"' in html and "Other queue" not in html
 
 
+def test_canned_responses_edited_after_the_page_was_cached_show_up(client, ticket):
+    first = CannedResponse.objects.create(title="Hello", body="Hi")
+    assert "Hello" in client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    CannedResponse.objects.create(title="Refund steps", body="Go to orders")
+    first.title = "Greeting"
+    first.save()
+    page = client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    assert "Refund steps" in page and "Greeting" in page and ">Hello<" not in page
+    first.delete()
+    assert "Greeting" not in client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+
+
 def test_reply_is_refused_with_text_kept_when_the_ticket_is_closed(client, ticket, agent):
     _post(client, ticket, body="Closing.", new_status=Status.CLOSED)
     ticket.refresh_from_db()

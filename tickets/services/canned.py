@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Q
-
 from ..models import CannedResponse, Ticket
+from .config_cache import cached_config
 
 PLACEHOLDER = re.compile(r"\{\{\s*(customer\.name|ticket\.reference|agent\.name)\s*\}\}")
 
@@ -23,9 +22,13 @@ def fill_placeholders(text: str, *, ticket: Ticket, agent) -> str:
 
 
 def canned_responses_for(ticket: Ticket, agent) -> list[tuple[CannedResponse, str]]:
-    """The canned responses usable on this ticket, each with its filled-in text."""
-    responses = CannedResponse.objects.filter(
-        Q(queue__isnull=True) | Q(queue_id=ticket.queue_id),
-        Q(language="") | Q(language=ticket.language),
-    )
-    return [(r, fill_placeholders(r.body, ticket=ticket, agent=agent)) for r in responses]
+    """The canned responses usable on this ticket, each with its filled-in text.
+
+    All canned responses are cached until one changes (apps.py): the ticket page then reads
+    them without a query, and picks those for the ticket's queue and language here."""
+    every = cached_config("canned", lambda: list(CannedResponse.objects.all()))
+    return [
+        (r, fill_placeholders(r.body, ticket=ticket, agent=agent))
+        for r in every
+        if r.queue_id in (None, ticket.queue_id) and r.language in ("", ticket.language)
+    ]
