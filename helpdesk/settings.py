@@ -49,8 +49,8 @@ INSTALLED_APPS = [
     "django_filters",
     "corsheaders",
 ]
-# Our apps, in dependency order: each may use the ones above it, never those below.
-# Dependency order: each app may import those before it, never those after.
+# Our apps, in dependency order: each may import those before it, never those after
+# (tests/helpdesk/test_layering.py).
 LOCAL_APPS = ["helpdesk", "customers", "kb", "tickets", "mail", "chatbot", "analytics"]
 # haystack after our apps: our `update_index` command (which also optimises) then wins.
 INSTALLED_APPS += [*LOCAL_APPS, "haystack"]
