@@ -92,24 +92,34 @@ def clean_filters(data) -> dict:
     return {k: str(data.get(k)).strip() for k in FILTER_KEYS if str(data.get(k) or "").strip()}
 
 
+def encode_position(moment: datetime, pk: int) -> str:
+    """An opaque keyset cursor for a (timestamp, id) position, newest-first pages."""
+    raw = f"{moment.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_position(cursor: str) -> tuple[datetime, int] | None:
+    """The (timestamp, id) of an encode_position cursor, or None if it is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, pk = raw.split("|")
+        return datetime.fromisoformat(moment), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
 def page_of(contacts: QuerySet[Contact], *, cursor: str = "", size: int = 50):
     """A keyset page, newest first: (contacts, next cursor or "")."""
     contacts = contacts.order_by("-created_at", "-id")
     if cursor:
-        try:
-            moment, pk = (
-                base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
-            )
-            moment_dt, pk_int = datetime.fromisoformat(moment), int(pk)
-        except (ValueError, UnicodeDecodeError):
-            raise FilterError("cursor: not a valid page cursor.") from None
-        contacts = contacts.filter(
-            Q(created_at__lt=moment_dt) | Q(created_at=moment_dt, id__lt=pk_int)
-        )
+        position = decode_position(cursor)
+        if position is None:
+            raise FilterError("cursor: not a valid page cursor.")
+        moment, pk = position
+        contacts = contacts.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
     tags = Prefetch("tags", queryset=ContactTag.objects.order_by("name"))
     rows = list(contacts.select_related("organisation").prefetch_related(tags)[: size + 1])
     if len(rows) <= size:
         return rows, ""
     last = rows[size - 1]
-    raw = f"{last.created_at.isoformat()}|{last.pk}".encode()
-    return rows[:size], base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return rows[:size], encode_position(last.created_at, last.pk)

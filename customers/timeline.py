@@ -7,15 +7,16 @@ Apps above customers add titles and links through `register_describer` (one quer
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Event
+
+from .selectors import decode_position, encode_position
 
 HIDDEN_KINDS = ("chat.message", "guide.step", "chat.article_shown", "system.ping")
 MAX_SESSIONS = 200
@@ -57,7 +58,6 @@ class TimelineItem:
     label: str
     title: str = ""
     url: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 Describer = Callable[[list[TimelineItem]], None]
@@ -67,20 +67,6 @@ _DESCRIBERS: dict[str, Describer] = {}
 def register_describer(prefix: str, describer: Describer) -> None:
     """`describer(items)` fills title/url of items whose kind starts with prefix, in one query."""
     _DESCRIBERS[prefix] = describer
-
-
-def encode_cursor(item: TimelineItem) -> str:
-    raw = f"{item.occurred_at.isoformat()}|{item.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, pk = raw.split("|")
-        return datetime.fromisoformat(moment), int(pk)
-    except (ValueError, UnicodeDecodeError):
-        return None
 
 
 def _sessions(contact_id: int) -> list[str]:
@@ -114,7 +100,7 @@ def timeline(
     here. Another contact's events in a shared session are never shown.
     """
     limit = max(1, min(limit, MAX_LIMIT))
-    position = decode_cursor(cursor) if cursor else None
+    position = decode_position(cursor) if cursor else None
     prefixes = [k for k in kinds if k]
     rows = _page_query(Event.objects.filter(contact_id=contact_id), position=position,
                        prefixes=prefixes, limit=limit)  # fmt: skip
@@ -128,7 +114,8 @@ def timeline(
         matching = [i for i in items if i.kind.startswith(prefix)]
         if matching:
             describer(matching)
-    return items, (encode_cursor(items[-1]) if len(rows) > limit else "")
+    next_cursor = encode_position(items[-1].occurred_at, items[-1].id) if len(rows) > limit else ""
+    return items, next_cursor
 
 
 def _kind_filter(prefixes: list[str]) -> Q:

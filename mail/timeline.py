@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from customers.timeline import TimelineItem, register_describer
 from kb.models import Article
 from tickets.models import Ticket
@@ -16,8 +14,7 @@ def describe_tickets(items: list[TimelineItem]) -> None:
         ticket = tickets.get(item.data.get("ticket"))
         if ticket is not None:
             item.title = f"{ticket.reference} {ticket.subject}"
-            item.url = reverse("desk-ticket", kwargs={"pk": ticket.pk})
-            item.extra["rating"] = item.data.get("rating", "")
+            item.url = ticket.get_absolute_url()
 
 
 def describe_articles(items: list[TimelineItem]) -> None:
