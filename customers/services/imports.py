@@ -371,18 +371,14 @@ def error_report(job: ImportJob) -> str:
     return out.getvalue()
 
 
-def start_import(*, kind: str, upload, actor=None) -> ImportJob:
-    """Store an uploaded CSV and queue its import after commit."""
-    from helpdesk.celery import enqueue_on_commit
-
-    from ..tasks import import_csv
-
+def create_import_job(*, kind: str, upload, actor=None, name: str = "") -> ImportJob:
+    """Store a CSV as a pending job; a file without the key column is refused (and removed)."""
     if kind not in AttributeTarget.values:
         raise ImportError_(f"Unknown import kind {kind!r}.")
     job = ImportJob(
         kind=kind, created_by=actor if getattr(actor, "is_authenticated", False) else None
     )
-    job.file.save(f"{kind}.csv", upload, save=False)
+    job.file.save(name or f"{kind}.csv", upload, save=False)
     job.save()
     try:
         check_header(job)
@@ -390,5 +386,15 @@ def start_import(*, kind: str, upload, actor=None) -> ImportJob:
         job.file.delete(save=False)
         job.delete()
         raise
+    return job
+
+
+def start_import(*, kind: str, upload, actor=None) -> ImportJob:
+    """Store an uploaded CSV and queue its import after commit."""
+    from helpdesk.celery import enqueue_on_commit
+
+    from ..tasks import import_csv
+
+    job = create_import_job(kind=kind, upload=upload, actor=actor)
     enqueue_on_commit(import_csv, job.pk)
     return job

@@ -172,3 +172,19 @@ def test_the_import_api_reports_progress(admin_user, django_capture_on_commit_ca
     assert started.status_code == 202
     status = client.get(f"/api/v1/contact-imports/{started.json()['id']}/").json()
     assert (status["status"], status["percent"], status["created_count"]) == ("done", 100, 2)
+
+
+def test_the_import_command_runs_a_file_now_and_refuses_one_without_the_key_column(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "people.csv"
+    good.write_text("email,name\ncmd@example.com,Cmd\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_contacts", str(good), stdout=out)
+    assert "done, 1 rows, 1 created" in out.getvalue()
+    assert Contact.objects.get().name == "Cmd"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name\nCasey\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_contacts", str(bad))
+    assert ImportJob.objects.count() == 1

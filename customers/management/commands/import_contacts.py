@@ -7,8 +7,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from customers.models import ImportJob
-from customers.services.imports import ImportError_, check_header, run_import
+from customers.services.imports import ImportError_, create_import_job, run_import
 
 
 class Command(BaseCommand):
@@ -22,14 +21,10 @@ class Command(BaseCommand):
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        job = ImportJob(kind=options["kind"])
-        with path.open("rb") as handle:
-            job.file.save(path.name, File(handle), save=False)
-        job.save()
         try:
-            check_header(job)
+            with path.open("rb") as handle:
+                job = create_import_job(kind=options["kind"], upload=File(handle), name=path.name)
         except ImportError_ as exc:
-            job.delete()
             raise CommandError(str(exc)) from exc
         job = run_import(job.pk)
         self.stdout.write(
