@@ -117,6 +117,6 @@ class InboundEmailView(APIView):
             "id": inbound.pk,
             "status": inbound.status,
             "duplicate": not is_new,
-            "ticket": f"HD-{inbound.ticket_id}" if inbound.ticket_id else None,
+            "ticket": inbound.ticket_reference,
         }
         return Response(body, status=202 if is_new else 200)

@@ -10,8 +10,9 @@ class MailConfig(AppConfig):
     def ready(self) -> None:
         from customers.signals import contact_erasing, contact_exporting
 
-        from . import panels, privacy
+        from . import panels, privacy, timeline
 
         contact_exporting.connect(privacy.export_section, dispatch_uid="mail-export")
         contact_erasing.connect(privacy.erase_section, dispatch_uid="mail-erase")
         panels.register()
+        timeline.register()

@@ -32,8 +32,8 @@ def own_addresses() -> set[str]:
 
 def is_own_address(address: str) -> bool:
     local, _at, domain = address.lower().partition("@")
-    base = f"{local.split('+', 1)[0]}@{domain}"
-    return address.lower() in own_addresses() or base in own_addresses()
+    own = own_addresses()
+    return address.lower() in own or f"{local.split('+', 1)[0]}@{domain}" in own
 
 
 def _ticket_id_from_message_ids(ids: list[str]) -> int | None:

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact
-from tickets.models import Message, Ticket
+from tickets.models import REFERENCE_PREFIX, Message, Ticket
 
 
 class Mailbox(models.Model):
@@ -89,6 +89,11 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_address}: {self.subject}"
+
+    @property
+    def ticket_reference(self) -> str | None:
+        """The ticket's reference (HD-123) without loading the ticket."""
+        return f"{REFERENCE_PREFIX}{self.ticket_id}" if self.ticket_id else None
 
 
 class TicketParticipant(models.Model):

@@ -12,9 +12,6 @@ def contact_timeline_panel(request, ticket) -> dict | None:
 
 
 def register() -> None:
-    from . import timeline as describers
-
-    describers.register()
     register_panel(
         "contact-timeline", "customers/_timeline_panel.html", contact_timeline_panel, order=20
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from customers.models import Contact
+from customers.services.privacy import ERASED_DOMAIN
 from tickets.models import Attachment, Message, MessageKind, Notification, Ticket, TicketChange
 
 from .models import InboundEmail, TicketParticipant
@@ -76,6 +77,6 @@ def erase_section(sender, contact: Contact, **kwargs) -> None:
     TicketChange.objects.filter(ticket__in=tickets, field="subject").update(old=ERASED, new=ERASED)
     Notification.objects.filter(
         Q(ticket__in=tickets) | Q(recipient_email__iexact=contact.email)
-    ).update(recipient_email=f"erased-{contact.pk}@erased.invalid", last_error="")
+    ).update(recipient_email=f"erased-{contact.pk}@{ERASED_DOMAIN}", last_error="")
     tickets.update(subject=ERASED, satisfaction_comment="")
     TicketParticipant.objects.filter(contact=contact).delete()

@@ -31,6 +31,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=EX_DATAERR) from exc
         except Exception as exc:  # database down: the MTA keeps the message and retries
             raise CommandError(f"temporary failure: {exc}", returncode=EX_TEMPFAIL) from exc
-        ticket = f" HD-{inbound.ticket_id}" if inbound.ticket_id else ""
+        ticket = f" {inbound.ticket_reference}" if inbound.ticket_id else ""
         reason = f" ({inbound.reason})" if inbound.reason else ""
         self.stdout.write(f"{inbound.status}{ticket}{reason}")
