@@ -16,7 +16,7 @@ from django.utils.translation import override
 
 from chatbot.engine import Reply, Status, respond, start
 from customers.models import Contact
-from customers.services import ContactError, add_contact_email, find_contact, resolve_contact
+from customers.services import ContactError, add_contact_email, resolve_contact
 from helpdesk.events import record_event
 from tickets.models import Channel, Message, Queue, Ticket
 from tickets.models import Status as TicketStatus
@@ -102,9 +102,9 @@ def _identified_contact(widget: Widget, identity: dict | None, language: str) ->
 
 def _remember_address(contact: Contact, email: str) -> None:
     """A signed address new to the contact becomes one of theirs, so their mail from it lands
-    on the same timeline; an address that is someone else's stays theirs (merge is a person's
-    decision)."""
-    if contact.is_erased or find_contact(email) is not None:
+    on the same timeline; an address that is someone else's stays theirs (`add_contact_email`
+    refuses it: merge is a person's decision)."""
+    if contact.is_erased:
         return
     try:
         with transaction.atomic():
