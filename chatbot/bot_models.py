@@ -14,8 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chatbot.engine.flow import SlotKind, StepKind
-
-ANY_LANGUAGE = "*"
+from chatbot.engine.matcher import ANY_LANGUAGE
 
 
 def new_version() -> str:

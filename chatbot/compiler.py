@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-ANY_LANGUAGE = "*"
+from chatbot.engine.matcher import ANY_LANGUAGE
+
 PHRASE_KINDS = {"phrases": "phrase", "keywords": "keyword", "patterns": "pattern"}
 # Step dict key -> FlowStep field, for the plain target/text fields.
 STEP_FIELDS = {
@@ -30,9 +31,14 @@ def _ordered(value: Mapping[str, Any] | None, order: list[str]) -> dict[str, Any
     return {k: value[k] for k in keys if value[k] not in (None, "", [])}
 
 
-def _language_order(bot: Any) -> list[str]:
+def bot_languages(bot: Any) -> list[str]:
+    """The bot's languages, its default first, without repeats."""
     langs = [bot.default_language, *(bot.languages or [])]
-    return [ANY_LANGUAGE, *dict.fromkeys(lang for lang in langs if lang)]
+    return list(dict.fromkeys(lang for lang in langs if lang))
+
+
+def _language_order(bot: Any) -> list[str]:
+    return [ANY_LANGUAGE, *bot_languages(bot)]
 
 
 def _grouped(rows: Iterable[Any], order: list[str]) -> dict[str, list[str]]:

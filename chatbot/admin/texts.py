@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 
+from chatbot.compiler import bot_languages
+
 RTL = {"ar", "fa", "he", "ur"}
 
 
@@ -73,12 +75,6 @@ def with_language_boxes(form_class: type, languages: list[str], names: list[str]
     return Form
 
 
-def bot_languages(bot: Any) -> list[str]:
-    if bot is None:
-        return []
-    return list(dict.fromkeys([bot.default_language, *(bot.languages or [])]))
-
-
 class LanguageBoxesInline:
     """Mixin for inlines: `text_fields` get one box per language of the parent's bot."""
 
@@ -89,7 +85,8 @@ class LanguageBoxesInline:
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        languages = bot_languages(self.bot_of_parent(obj) if obj is not None else None)
+        bot = self.bot_of_parent(obj) if obj is not None else None
+        languages = bot_languages(bot) if bot is not None else []
         if languages:
             formset.form = with_language_boxes(formset.form, languages, self.text_fields)
         return formset
@@ -102,5 +99,6 @@ class LanguageBoxesAdmin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        languages = bot_languages(self.bot_of(obj) if obj is not None else None)
+        bot = self.bot_of(obj) if obj is not None else None
+        languages = bot_languages(bot) if bot is not None else []
         return with_language_boxes(form, languages, self.text_fields) if languages else form
