@@ -145,3 +145,10 @@ def check_bot(bot: Bot | None) -> tuple[EngineBot | None, list[str], list[str]]:
     if bot is None:
         return None, [_("No bot: choose or create one for this widget.")], []
     return definition_problems(compile_bot(bot))
+
+
+def export_and_check(bot: Bot) -> tuple[dict[str, Any], list[str], list[str]]:
+    """`export_bot` and `check_bot` of the bot together, from one compile of its rows."""
+    raw = compile_bot(bot)
+    loaded, errors, warnings = definition_problems(raw)
+    return (raw if loaded is None else dump_bot(loaded)), errors, warnings

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from helpdesk.permissions import IsHelpdeskAdmin
 
-from .authoring import check_bot, export_bot, import_bot
+from .authoring import export_and_check, import_bot
 from .engine import SchemaError
 from .models import Bot
 
@@ -40,10 +40,10 @@ class BotImportSerializer(serializers.Serializer):
 
 
 def _body(bot: Bot) -> dict:
-    bot.refresh_from_db()
-    _loaded, errors, warnings = check_bot(bot)
+    """`bot` as just read or as `import_bot` left it (it refreshes the row after a write)."""
+    definition, errors, warnings = export_and_check(bot)
     return {
-        "slug": bot.slug, "version": bot.version, "definition": export_bot(bot=bot),
+        "slug": bot.slug, "version": bot.version, "definition": definition,
         "errors": errors, "warnings": warnings,
     }  # fmt: skip
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.models import Bot, Intent
+from chatbot.authoring import check_bot, export_and_check, export_bot
+from chatbot.models import Bot, FlowStep, Intent
 
 
 @pytest.fixture
@@ -50,3 +51,12 @@ def test_only_helpdesk_admins_may_use_it(client, request, who, widget):
 def test_openapi_documents_the_bots_api(admin_client):
     schema = admin_client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/chat/bots/{slug}" in schema
+
+
+def test_export_and_check_gives_the_export_and_the_report_from_one_compile(widget):
+    bot = Bot.objects.get(slug="northwind")
+    _loaded, errors, warnings = check_bot(bot)
+    assert export_and_check(bot) == (export_bot(bot=bot), errors, warnings)
+    FlowStep.objects.filter(flow__bot=bot).update(next_step="nowhere-at-all")
+    definition, errors, _warnings = export_and_check(bot)
+    assert errors and definition == export_bot(bot=bot)  # rows exported as they are
