@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from rest_framework.permissions import BasePermission
+
+from helpdesk.permissions import agent_required
 
 PERMISSION = "analytics.view_analytics"
 
@@ -23,14 +24,10 @@ def can_view_analytics(user) -> bool:
 def analytics_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Anonymous → login; customers → 404 (the desk's rule); agents without the right → 403."""
 
+    @agent_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user.is_agent:
-            raise Http404
-        if not can_view_analytics(user):
+        if not can_view_analytics(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
