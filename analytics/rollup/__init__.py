@@ -19,7 +19,7 @@ from .counts import count_events
 from .searches import search_rows
 from .sessions import session_metrics
 from .sql import day_bounds
-from .tickets import queue_calendar, refresh_ticket_facts
+from .tickets import refresh_ticket_facts
 
 # Sessions are judged by their events until the end of the next day, so the beat task rolls
 # up the day before yesterday, yesterday and today again.
@@ -35,7 +35,6 @@ def rollup_day(day: date, *, until: datetime | None = None) -> int:
     start, end = day_bounds(day)
     end = min(end, until) if until else end
     RollupRun.objects.get_or_create(day=day, defaults={"finished_at": timezone.now()})
-    queue_calendar.cache_clear()
     with transaction.atomic():
         run = RollupRun.objects.select_for_update().get(day=day)
         hourly = count_events(start, end)

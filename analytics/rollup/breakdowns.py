@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 from django.db.models import Count, Max
@@ -14,7 +13,7 @@ from chatbot.models import Author, Conversation, ConversationMessage
 from helpdesk.models import Event
 from kb.models import Article, Vote
 
-from .sql import DAY, day_bounds
+from .sql import DAY, chunks, day_bounds
 
 Key = tuple[str, str, str]  # metric, language, subject
 NONE = "(none)"
@@ -33,17 +32,6 @@ def breakdowns(day: date) -> Counter[Key]:
     return counts
 
 
-def _chunks(rows: Iterator, size: int = CHUNK) -> Iterator[list]:
-    chunk: list = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _escalation_intents_and_steps(day: date) -> Counter[Key]:
     """The topic and the step each escalated conversation was at when the visitor last spoke."""
     start, end = day_bounds(day)
@@ -54,7 +42,7 @@ def _escalation_intents_and_steps(day: date) -> Counter[Key]:
         .iterator(chunk_size=CHUNK)
     )
     counts: Counter[Key] = Counter()
-    for chunk in _chunks(escalations):
+    for chunk in chunks(escalations, CHUNK):
         ids = [int(c) for c, _lang in chunk if c and str(c).isdigit()]
         states = dict(Conversation.objects.filter(pk__in=ids).values_list("pk", "state"))
         last = (

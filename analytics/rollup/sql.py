@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
@@ -31,6 +31,18 @@ def grouped(inner: QuerySet, select: str, group_by: str, join: str = "") -> Iter
         cursor.execute(query, params)
         while rows := cursor.fetchmany(FETCH_SIZE):
             yield from rows
+
+
+def chunks(rows: Iterable, size: int) -> Iterator[list]:
+    """Lists of up to `size` consecutive rows (itertools.batched, before Python 3.12)."""
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def table(model) -> str:

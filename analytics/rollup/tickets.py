@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
 
 from django.db.models import BigIntegerField, Q
 from django.db.models.fields.json import KeyTextTransform
@@ -11,26 +10,20 @@ from django.db.models.functions import Cast
 
 from helpdesk.models import Event
 from tickets import sla as clock
-from tickets.models import OPEN_STATUSES, Queue, Ticket
+from tickets.models import OPEN_STATUSES, Ticket
+from tickets.services.sla import SlaConfig, sla_config
 
 from ..models import TicketFact
-from .sql import day_bounds
+from .sql import chunks, day_bounds
 
 CHUNK = 500
 FACT_FIELDS = [f.name for f in TicketFact._meta.concrete_fields if not f.primary_key]
 
 
-@lru_cache(maxsize=256)
-def queue_calendar(queue_id: int) -> clock.BusinessCalendar | None:
-    """The queue's business hours as a pure calendar; None = around the clock (cached per day)."""
-    if not any(f.name == "calendar" for f in Queue._meta.get_fields()):
-        return None
-    queue = Queue.objects.filter(pk=queue_id).select_related("calendar").first()
-    hours = getattr(queue, "calendar", None)
-    if hours is None:
-        return None
-    holidays = list(hours.holidays.values_list("date", flat=True))
-    return hours.to_calendar(holidays)
+def queue_calendar(config: SlaConfig, queue_id: int) -> clock.BusinessCalendar | None:
+    """The queue's business hours from the SLA clock's config; None = around the clock."""
+    calendar_id = config.queue_calendars.get(queue_id)
+    return config.calendars.get(calendar_id) if calendar_id else None
 
 
 def _seconds(start: datetime, end: datetime | None, calendar) -> tuple[int | None, int | None]:
@@ -42,9 +35,9 @@ def _seconds(start: datetime, end: datetime | None, calendar) -> tuple[int | Non
     return wall, int(clock.business_time_between(start, end, calendar).total_seconds())
 
 
-def _fact(ticket: dict, breached: bool) -> TicketFact:
+def _fact(ticket: dict, breached: bool, config: SlaConfig) -> TicketFact:
     created = ticket["created_at"]
-    calendar = queue_calendar(ticket["queue_id"]) if ticket["queue_id"] else None
+    calendar = queue_calendar(config, ticket["queue_id"]) if ticket["queue_id"] else None
     first_wall, first_business = _seconds(created, ticket["first_response_at"], calendar)
     solved = ticket["solved_at"] if ticket["status"] not in OPEN_STATUSES else None
     solve_wall, solve_business = _seconds(created, solved, calendar)
@@ -79,19 +72,12 @@ def refresh_ticket_facts(day: date) -> int:
     tid = Cast(KeyTextTransform("ticket", "data"), BigIntegerField())
     breached = set(events.filter(kind="sla.breached").annotate(t=tid).values_list("t", flat=True))
     ids = events.annotate(t=tid).filter(t__isnull=False).values_list("t", flat=True).distinct()
-    written = 0
-    chunk: list[int] = []
-    for ticket_id in ids.iterator(chunk_size=5000):
-        chunk.append(ticket_id)
-        if len(chunk) == CHUNK:
-            written += _write(chunk, breached)
-            chunk = []
-    if chunk:
-        written += _write(chunk, breached)
-    return written
+    config = sla_config()
+    batches = chunks(ids.iterator(chunk_size=5000), CHUNK)
+    return sum(_write(batch, breached, config) for batch in batches)
 
 
-def _write(ids: list[int], breached: set[int]) -> int:
+def _write(ids: list[int], breached: set[int], config: SlaConfig) -> int:
     fields = (
         "pk",
         "created_at",
@@ -110,7 +96,7 @@ def _write(ids: list[int], breached: set[int]) -> int:
             "ticket_id", flat=True
         )
     )
-    facts = [_fact(t, t["pk"] in breached or t["pk"] in known) for t in tickets]
+    facts = [_fact(t, t["pk"] in breached or t["pk"] in known, config) for t in tickets]
     TicketFact.objects.bulk_create(
         facts, update_conflicts=True, unique_fields=["ticket_id"], update_fields=FACT_FIELDS
     )
