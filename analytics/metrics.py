@@ -63,10 +63,15 @@ BREAKDOWNS = (
     "article_not_helpful",
     "outdated_translation",
 )
+
+
+def is_ticket_kind(kind: str) -> bool:
+    """Events about a ticket (an escalation creates one): they have its channel and queue."""
+    return kind.startswith(("ticket.", "sla.")) or kind == "chat.escalated"
+
+
 # Metrics about tickets are split by queue; self-service ones are not (they have none).
-TICKET_SCOPED = {
-    k for k, (kind, _c) in EVENT_COUNTS.items() if kind.startswith(("ticket.", "sla."))
-} | {"chat_escalations"}
+TICKET_SCOPED = {k for k, (kind, _c) in EVENT_COUNTS.items() if is_ticket_kind(kind)}
 CHANNEL_HELP_CENTER = "web"
 CHANNEL_WIDGET = "widget"
 

@@ -12,17 +12,13 @@ from django.db.models.functions import Cast, TruncHour
 from helpdesk.models import Event
 from tickets.models import Ticket
 
-from ..metrics import CHANNEL_HELP_CENTER, CHANNEL_WIDGET, EVENT_COUNTS
+from ..metrics import CHANNEL_HELP_CENTER, CHANNEL_WIDGET, EVENT_COUNTS, is_ticket_kind
 from .sql import as_datetime, grouped, table
 
 Key = tuple[datetime, str, str, str, int]  # hour, metric, language, channel, queue
 _BY_KIND: dict[str, list[tuple[str, tuple[str, str] | None]]] = {}
 for _metric, (_kind, _condition) in EVENT_COUNTS.items():
     _BY_KIND.setdefault(_kind, []).append((_metric, _condition))
-
-
-def _is_ticket_kind(kind: str) -> bool:
-    return kind.startswith(("ticket.", "sla.")) or kind == "chat.escalated"
 
 
 def count_events(start: datetime, end: datetime) -> Counter[Key]:
@@ -42,7 +38,7 @@ def count_events(start: datetime, end: datetime) -> Counter[Key]:
     for hour, kind, lang, rating, t_channel, t_queue, t_lang, n in grouped(
         inner, f"{cols}, COUNT(*)", cols, join
     ):
-        if _is_ticket_kind(kind):
+        if is_ticket_kind(kind):
             channel = CHANNEL_WIDGET if kind == "chat.escalated" else (t_channel or "")
             queue, lang = t_queue or 0, (lang or t_lang or "")
         else:
