@@ -25,7 +25,7 @@ from .metrics import (
     SESSION_METRICS,
     TICKET_SCOPED,
 )
-from .models import DailyMetric, HourlyMetric, TicketFact
+from .models import DailyMetric, HourlyMetric, RollupRun, TicketFact
 from .results import Result, percent, ratio
 from .rollup.sql import day_bounds
 
@@ -130,6 +130,11 @@ def build_dashboard(f: Filters, keys: Iterable[str] | None = None) -> dict[str, 
         if result.key in wanted
     ]
     return {r.key: r for r in results}
+
+
+def last_rollup() -> RollupRun | None:
+    """The latest roll-up run (the dashboard says how fresh its figures are)."""
+    return RollupRun.objects.order_by("-finished_at").first()
 
 
 def build_report(f: Filters, key: str) -> Result:

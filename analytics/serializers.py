@@ -1,4 +1,4 @@
-"""API input (filters) and output (a report) serializers."""
+"""API output serializers: a metric's definition, and a report for a period (filters)."""
 
 from __future__ import annotations
 

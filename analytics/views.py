@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from .charts import report_chart
 from .filters import FilterForm
 from .metrics import REPORTS, REPORTS_BY_KEY
-from .models import RollupRun
 from .permissions import analytics_required
-from .selectors import build_dashboard, build_report
+from .selectors import build_dashboard, build_report, last_rollup
 
 
 @analytics_required
@@ -35,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "sections": sections,
         "query": request.GET.urlencode(),
-        "last_run": RollupRun.objects.order_by("-finished_at").first(),
+        "last_run": last_rollup(),
     }
     return render(request, "analytics/dashboard.html", context)
 
