@@ -60,7 +60,7 @@ class HelpdeskWhooshBackend(WhooshSearchBackend):
                 schema.remove(name)
                 analyzer = schema_analyzer(field)
                 if _is_match_field(name):
-                    analyzer = WeightedPartsAnalyzer(analyzer, PART_BOOSTS)
+                    analyzer = WeightedPartsAnalyzer(analyzer, _part_boosts(fields, name))
                 schema.add(
                     name,
                     TEXT(
@@ -257,15 +257,21 @@ class HelpdeskWhooshBackend(WhooshSearchBackend):
 
 WEIGHT_FIELDS = ("title", "labels", "section")  # each `<name>_<lang>` only adds weight
 MATCH_FIELD = "body"  # `body_<lang>` holds all of a document's text in that language
-# The weight fields are folded into the match field, each part with its field's boost
-# (kb.search_indexes: title 3, labels 2.8, section 1.5, body 1).
-PART_BOOSTS = (3.0, 2.8, 1.5, 1.0)
+# The weight fields are folded into the match field, each part with its own field's boost
+# (kb.search_indexes: title 3, labels 2.8, section 1.5), the body's part last with 1.
 # Titles keep their own field too: as-you-type suggestions match title prefixes.
 KEPT_WEIGHT_FIELDS = ("title",)
 
 
 def _is_match_field(name: str) -> bool:
     return name.rpartition("_")[0] == MATCH_FIELD
+
+
+def _part_boosts(fields: dict, match_field: str) -> tuple[float, ...]:
+    """The boost of each part of `body_X`: its weight field's (`title_X`, ...), then 1."""
+    boosts = {field.index_fieldname: field.boost for field in fields.values()}
+    lang = match_field.rpartition("_")[2]
+    return (*(boosts.get(f"{prefix}_{lang}", 1.0) for prefix in WEIGHT_FIELDS), 1.0)
 
 
 def fold_weight_fields(doc: dict) -> None:

@@ -63,3 +63,17 @@ def test_bulk_rebuild_in_several_processes_finds_every_article(search_index, mon
     call_command("rebuild_index", "--noinput", verbosity=0)
     hits = search.search(raw_query="canoe paddle", language="en", audience="public").hits
     assert {h.article_id for h in hits} == {a.pk for a in articles}
+
+
+def test_the_body_parts_take_their_boosts_from_the_index_fields():
+    from haystack import connections
+
+    fields = connections["default"].get_unified_index().all_searchfields()
+    boosts = search_backend._part_boosts(fields, "body_fi")
+    assert boosts == (
+        fields["title_fi"].boost,
+        fields["labels_fi"].boost,
+        fields["section_fi"].boost,
+        1.0,
+    )
+    assert boosts == (3.0, 2.8, 1.5, 1.0)
