@@ -74,6 +74,10 @@ class SlaConfig:
     def policy(self, policy_id: int | None) -> PolicyRule | None:
         return next((p for p in self.policies if p.id == policy_id), None)
 
+    def policy_for(self, ticket: Ticket, organisation_id: int | None) -> PolicyRule | None:
+        """The first active policy (in position order) whose conditions the ticket meets."""
+        return next((p for p in self.policies if p.matches(ticket, organisation_id)), None)
+
 
 def _load_config() -> SlaConfig:
     holidays: dict[int, list] = {}
@@ -210,7 +214,7 @@ def compute_state(
 def start_sla(ticket: Ticket, organisation_id: int | None) -> TicketSla:
     """The new ticket's SLA row (one INSERT; the policy comes from the cache)."""
     config = sla_config()
-    policy = next((p for p in config.policies if p.matches(ticket, organisation_id)), None)
+    policy = config.policy_for(ticket, organisation_id)
     state = TicketSla(ticket=ticket, policy_id=policy.id if policy else None)
     compute_state(ticket, state, config, timezone.now())
     state.save(force_insert=True)
@@ -239,8 +243,7 @@ def sync_sla(
         _forget(state, "next_response")  # a new next-response clock: warn and breach afresh
     config = sla_config()
     if reselect:
-        organisation_id = ticket.requester.organisation_id
-        policy = next((p for p in config.policies if p.matches(ticket, organisation_id)), None)
+        policy = config.policy_for(ticket, ticket.requester.organisation_id)
         if (policy.id if policy else None) != state.policy_id:
             state.policy_id = policy.id if policy else None
             state.warned, state.breached = [], []

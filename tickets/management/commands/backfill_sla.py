@@ -30,8 +30,7 @@ class Command(BaseCommand):
             config = sla_config()
             states = []
             for ticket in tickets:
-                organisation = ticket.requester.organisation_id
-                policy = next((p for p in config.policies if p.matches(ticket, organisation)), None)
+                policy = config.policy_for(ticket, ticket.requester.organisation_id)
                 state = TicketSla(ticket=ticket, policy_id=policy.id if policy else None)
                 if ticket.status in PAUSED_STATUSES:
                     state.paused_since = ticket.updated_at  # best known start of the wait
