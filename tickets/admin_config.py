@@ -4,6 +4,7 @@ webhooks and their delivery log."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -131,7 +132,7 @@ class AutomationAdmin(admin.ModelAdmin):
         """The tickets the rule would change now, with the actions; nothing is changed."""
         automation = get_object_or_404(Automation, pk=pk)
         if not self.has_view_permission(request, automation):
-            raise PermissionError
+            raise PermissionDenied
         try:
             rows, error = preview(automation), ""
         except AutomationSpecError as exc:

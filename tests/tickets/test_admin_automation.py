@@ -94,3 +94,14 @@ def test_a_malformed_macro_is_refused_in_admin(client, admin_user):
     )
     assert response.status_code == 200 and "unknown action" in response.content.decode()
     assert not Macro.objects.exists()
+
+
+def test_the_dry_run_page_is_forbidden_without_view_permission(client, make_user):
+    automation = Automation.objects.create(
+        name="Close spam",
+        trigger="scheduled",
+        conditions=[],
+        actions=[{"action": "set_status", "value": "closed"}],
+    )
+    client.force_login(make_user(role="agent", email="staff@example.com", is_staff=True))
+    assert client.get(f"/admin/tickets/automation/{automation.pk}/preview/").status_code == 403
