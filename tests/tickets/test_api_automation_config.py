@@ -224,3 +224,17 @@ def test_the_ticket_list_filters_by_sla_like_the_desk(api, agent, clock):
     rows = api.get("/api/v1/tickets/?sla_status=breached").json()["results"]
     assert [row["id"] for row in rows] == [urgent.pk]
     assert api.get("/api/v1/tickets/?sla_status=late").status_code == 400
+
+
+def test_a_macro_for_another_queue_cannot_be_applied_through_the_api(api, agent):
+    # Like the desk: only the ticket's queue's macros (and unscoped ones) apply to it.
+    ticket = make_ticket(queue=make_queue("Support", members=[agent]))
+    sales = Macro.objects.create(
+        name="Sales only",
+        queue=make_queue("Sales"),
+        actions=[{"action": "set_priority", "value": "low"}],
+    )
+    response = _as(api, agent).post(f"/api/v1/tickets/{ticket.pk}/macros/{sales.pk}/apply")
+    assert response.status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.priority == "normal"

@@ -8,7 +8,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,7 +26,7 @@ from ..models import (
     Webhook,
     WebhookDelivery,
 )
-from ..services.automations import apply_actions, preview
+from ..services.automations import apply_macro, macro_for, preview
 from ..services.routing import set_availability
 from . import config_serializers as cs
 from .common import (
@@ -205,13 +205,14 @@ class MacroApply(TicketAPIView):
     )
     def post(self, request: Request, pk: int, macro_id: int) -> Response:
         ticket = self.agent_ticket(pk)
-        macro = generics.get_object_or_404(Macro, pk=macro_id, is_active=True)
+        macro = macro_for(ticket, macro_id)  # active, and for this ticket's queue (or any)
+        if macro is None:
+            raise NotFound("There is no such macro for this ticket.")
         body = cs.MacroApplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         version = expected_version(request, body.validated_data.get("version"), required=False)
         try:
-            actions = rules.parse_actions(macro.actions)
+            ticket = apply_macro(ticket, macro, actor=request.user, expected_version=version)
         except rules.AutomationSpecError as exc:  # saved around validation
             raise ValidationError({"macro": str(exc)}) from exc
-        ticket = apply_actions(ticket, actions, actor=request.user, expected_version=version)
         return ticket_response(request, ticket)

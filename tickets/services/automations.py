@@ -81,6 +81,20 @@ def macros_for(ticket: Ticket) -> list[Macro]:
     return [m for m in macros if m.queue_id in (None, ticket.queue_id)]
 
 
+def macro_for(ticket: Ticket, macro_id: int) -> Macro | None:
+    """The active macro `macro_id` if it may be used on this ticket (its queue, or any)."""
+    return next((m for m in macros_for(ticket) if m.pk == macro_id), None)
+
+
+def apply_macro(
+    ticket: Ticket, macro: Macro, *, actor, expected_version: int | None = None
+) -> Ticket:
+    """Apply a macro's actions; AutomationSpecError if it was saved around validation."""
+    return apply_actions(
+        ticket, rules.parse_actions(macro.actions), actor=actor, expected_version=expected_version
+    )
+
+
 def snapshot(ticket: Ticket, *, message: Message | None = None, now: datetime | None = None):
     """The ticket as conditions see it."""
     now = now or timezone.now()

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.permissions import agent_required
 
-from ..automation import AutomationSpecError, parse_actions
+from ..automation import AutomationSpecError
 from ..models import Availability
 from ..selectors import get_visible_ticket
 from ..services import StaleTicket, TicketError
-from ..services.automations import apply_actions, macros_for
+from ..services.automations import apply_macro, macro_for
 from ..services.routing import set_availability
 
 
@@ -61,16 +61,13 @@ def desk_ticket_macro(request: HttpRequest, pk: int) -> HttpResponse:
     form = MacroForm(request.POST)
     macro = None
     if form.is_valid():
-        macro = next((m for m in macros_for(ticket) if m.pk == form.cleaned_data["macro"]), None)
+        macro = macro_for(ticket, form.cleaned_data["macro"])
     if macro is None:
         messages.error(request, _("Choose a macro."))
         return redirect("desk-ticket", pk=ticket.pk)
     try:
-        apply_actions(
-            ticket,
-            parse_actions(macro.actions),
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
+        apply_macro(
+            ticket, macro, actor=request.user, expected_version=form.cleaned_data["version"]
         )
     except StaleTicket:
         messages.error(
