@@ -83,7 +83,7 @@ def contact(request: HttpRequest) -> HttpResponse:
 @private()
 @require_GET
 def contact_sent(request: HttpRequest) -> HttpResponse:
-    """The confirmation, with the reference (kept in the session, never in the URL)."""
+    """The confirmation, with the reference (kept in a signed cookie, never in the URL)."""
     reference = request.get_signed_cookie(
         SENT_COOKIE, default="", salt=SENT_SALT, max_age=SENT_MAX_AGE
     )
