@@ -165,7 +165,7 @@ class _System:
         return settings.SITE_NAME
 
 
-def _tag_names(ticket: Ticket, action: rules.Action, current: list[str]) -> list[str]:
+def _tag_names(action: rules.Action, current: list[str]) -> list[str]:
     from django.utils.text import slugify
 
     names = [slugify(n, allow_unicode=True)[:50] for n in action.value]
@@ -205,7 +205,7 @@ def apply_actions(
                 raise TicketError("Tickets can only be assigned to agents.")
             changes["assignee"] = user
         elif name in ("add_tags", "remove_tags", "set_tags"):
-            tags = _tag_names(ticket, action, tags)
+            tags = _tag_names(action, tags)
             changes["tags"] = tags
         elif name == "add_note":
             messages.append((value, True))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.permissions import agent_required
 
@@ -60,6 +60,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/desk/home.html", context)
 
 
+@require_GET
 @agent_required
 def desk_view_counts(request: HttpRequest) -> HttpResponse:
     """The sidebar's views with their capped counts (an htmx fragment of the list page)."""
