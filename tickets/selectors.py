@@ -34,9 +34,8 @@ def agent_can_see(user, ticket: Ticket) -> bool:
 
 def get_visible_ticket(user, pk: int) -> Ticket:
     """The ticket if this user may see it; Http404 otherwise."""
-    ticket = (
-        visible_tickets(user).filter(pk=pk).select_related("requester", "queue", "assignee").first()
-    )
+    rows = visible_tickets(user).filter(pk=pk).select_related("requester", "queue", "assignee")
+    ticket = next(iter(rows.order_by()[:1]), None)  # by primary key: no sort, unlike .first()
     if ticket is None:
         raise Http404
     return ticket

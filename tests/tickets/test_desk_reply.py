@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from tests.tickets.factories import make_queue, make_ticket
 from tickets.models import CannedResponse, MessageKind, Status
@@ -47,7 +48,11 @@ def test_status_is_set_with_the_reply_when_send_and_set_status_is_used(client, t
 def test_attachment_is_stored_when_sent_with_a_reply(client, ticket):
     upload = SimpleUploadedFile("invoice.pdf", b"%PDF-1.4", content_type="application/pdf")
     _post(client, ticket, body="See attached.", files=[upload])
-    assert ticket.attachments.get().filename == "invoice.pdf"
+    attachment = ticket.attachments.get()
+    assert attachment.filename == "invoice.pdf"
+    page = client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    link = reverse("ticket-attachment", kwargs={"pk": attachment.pk, "filename": "invoice.pdf"})
+    assert f'<a href="{link}">invoice.pdf</a>' in page  # under the message it came with
 
 
 def test_error_is_shown_and_nothing_sent_when_the_reply_is_empty(client, ticket):
