@@ -42,3 +42,29 @@ def test_a_bound_form_with_errors_renders_the_same_html_as_django_templates():
     assert not fast.is_valid() and not slow.is_valid()
     assert _squash(fast.as_div()) == _squash(slow.as_div())
     assert "Red &lt;b&gt;" in str(fast["colour"])  # still escaped
+
+
+class OptionWithTitle(forms.Select):
+    """A widget with its own option template must still get it (not the inlined option)."""
+
+    option_template_name = "django/forms/widgets/input.html"
+
+
+class Selects(forms.Form):
+    grouped = forms.MultipleChoiceField(
+        choices=[("Fruit", [("a", "Apple"), ("p", "Pear <i>")]), ("x", "Other")],
+        initial=["a", "x"],
+    )
+    plain = forms.ChoiceField(choices=[("", "—"), ("1", "One")], initial="1", required=False)
+    custom = forms.ChoiceField(choices=[("1", "One")], widget=OptionWithTitle)
+
+
+def test_selects_with_groups_selection_and_custom_options_render_as_with_django():
+    fast = Selects(renderer=FastFormRenderer())
+    slow = Selects(renderer=DjangoTemplates())
+    for name in ("grouped", "plain", "custom"):
+        assert _squash(fast[name]) == _squash(slow[name]), name
+    assert '<optgroup label="Fruit">' in str(fast["grouped"]) and "Pear &lt;i&gt;" in str(
+        fast["grouped"]
+    )
+    assert '<option value="1" selected>One</option>' in str(fast["plain"])
