@@ -41,12 +41,14 @@ def _eager_celery_and_clean_cache(request):
 
     from helpdesk import events
     from helpdesk.celery import app
+    from tickets.services.config_cache import forget_versions
 
     is_real = "services" in request.keywords
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = not is_real
     app.conf.task_eager_propagates = True
     cache.clear()
+    forget_versions()  # config versions this thread read during an earlier test
     events._local_buffer.clear()  # hot-path events buffered by an earlier test
     yield
     app.conf.task_always_eager = previous

@@ -251,7 +251,8 @@ class TicketListItemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, ticket: Ticket) -> list[str]:
-        return sorted(tag.name for tag in ticket.tags.all())  # prefetched
+        known = getattr(ticket, "tag_names", None)  # set by create_ticket on a new ticket
+        return known if known is not None else sorted(tag.name for tag in ticket.tags.all())
 
     def to_representation(self, instance: Ticket) -> dict:
         data = super().to_representation(instance)

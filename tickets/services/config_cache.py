@@ -1,13 +1,18 @@
 """Per-process caches of admin-edited configuration (SLA policies, calendars, automations,
-webhooks), so that the ticket hot path reads them without a query.
+webhooks, queues, canned replies), so that the ticket hot path reads them without a query.
 
 Each cache has a version token in the shared cache (Redis in production); saving a config row
 bumps it (signals in apps.py), and every process reloads on its next read.
+
+The versions of every config this process uses are read together, in one round trip, and kept
+for the rest of the request or Celery task (at most MAX_AGE seconds elsewhere, e.g. in a shell):
+creating a ticket reads four configs, and four Redis GETs were ~4% of its time.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -15,21 +20,37 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 
 T = TypeVar("T")
+MAX_AGE = 1.0
 _local: dict[str, tuple[str, Any]] = {}
 _lock = threading.Lock()
+_snapshot = threading.local()  # .versions {name: token}, .taken (monotonic seconds)
 
 
 def _version_key(name: str) -> str:
     return f"tickets:config:{name}"
 
 
+def _read_versions(names: set[str]) -> dict[str, str]:
+    keys = {_version_key(name): name for name in names}
+    versions = {keys[key]: token for key, token in cache.get_many(list(keys)).items()}
+    for name in names - versions.keys():  # first use anywhere: create its token
+        cache.add(_version_key(name), uuid.uuid4().hex, None)
+        versions[name] = cache.get(_version_key(name)) or uuid.uuid4().hex
+    return versions
+
+
+def _version(name: str) -> str:
+    versions = getattr(_snapshot, "versions", None)
+    fresh = versions is not None and time.monotonic() - _snapshot.taken <= MAX_AGE
+    if not fresh or name not in versions:
+        _snapshot.versions = _read_versions(set(_local) | {name})
+        _snapshot.taken = time.monotonic()
+    return _snapshot.versions[name]
+
+
 def cached_config(name: str, loader: Callable[[], T]) -> T:
     """`loader()`'s result, reloaded only when the config named `name` changed."""
-    version = cache.get(_version_key(name))
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_version_key(name), version, None)
-        version = cache.get(_version_key(name)) or version
+    version = _version(name)
     memo = _local.get(name)
     if memo is not None and memo[0] == version:
         return memo[1]
@@ -40,6 +61,15 @@ def cached_config(name: str, loader: Callable[[], T]) -> T:
 
 
 def invalidate(*names: str) -> None:
-    """Make every process reload these configs on its next read."""
+    """Make every process reload these configs on its next request or task."""
+    versions = getattr(_snapshot, "versions", None)
     for name in names:
-        cache.set(_version_key(name), uuid.uuid4().hex, None)
+        token = uuid.uuid4().hex
+        cache.set(_version_key(name), token, None)
+        if versions is not None:
+            versions[name] = token  # this thread sees its own change at once
+
+
+def forget_versions(**kwargs) -> None:
+    """Start of a request or a task: read the versions again (connected in apps.py)."""
+    _snapshot.versions = None

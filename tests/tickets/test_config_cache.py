@@ -1,0 +1,47 @@
+"""Admin-edited config is cached per process; its versions are read once per request/task."""
+
+import pytest
+from django.core.cache import cache
+from django.core.signals import request_started
+
+from tickets.services import config_cache
+
+pytestmark = pytest.mark.django_db  # request_started also closes old database connections
+
+
+def test_versions_of_every_config_are_read_in_one_round_trip_and_kept_for_the_request(
+    monkeypatch,
+):
+    loads = []
+    config_cache.cached_config("a", lambda: loads.append("a") or 1)
+    config_cache.cached_config("b", lambda: loads.append("b") or 2)
+    request_started.send(sender=None)
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+    assert config_cache.cached_config("a", lambda: 0) == 1
+    assert config_cache.cached_config("b", lambda: 0) == 2
+    assert len(reads) == 1 and len(reads[0]) >= 2 and loads == ["a", "b"]
+
+
+def test_a_change_made_elsewhere_is_seen_on_the_next_request():
+    assert config_cache.cached_config("c", lambda: "old") == "old"
+    # Another process bumps the version in the shared cache: this request keeps its snapshot…
+    cache.set(config_cache._version_key("c"), "from-another-process", None)
+    assert config_cache.cached_config("c", lambda: "new") == "old"
+    request_started.send(sender=None)  # …the next one reloads
+    assert config_cache.cached_config("c", lambda: "new") == "new"
+
+
+def test_a_change_made_in_this_thread_is_seen_at_once():
+    assert config_cache.cached_config("d", lambda: "old") == "old"
+    config_cache.invalidate("d")
+    assert config_cache.cached_config("d", lambda: "new") == "new"
+
+
+def test_outside_requests_a_snapshot_expires(monkeypatch):
+    assert config_cache.cached_config("e", lambda: "old") == "old"
+    cache.set(config_cache._version_key("e"), "from-another-process", None)
+    now = config_cache.time.monotonic()
+    monkeypatch.setattr(config_cache.time, "monotonic", lambda: now + config_cache.MAX_AGE + 1)
+    assert config_cache.cached_config("e", lambda: "new") == "new"
