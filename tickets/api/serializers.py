@@ -251,8 +251,7 @@ class TicketListItemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, ticket: Ticket) -> list[str]:
-        known = getattr(ticket, "tag_names", None)  # set by create_ticket on a new ticket
-        return known if known is not None else sorted(tag.name for tag in ticket.tags.all())
+        return sorted(tag.name for tag in ticket.tags.all())  # prefetched
 
     def to_representation(self, instance: Ticket) -> dict:
         data = super().to_representation(instance)
@@ -280,6 +279,11 @@ class TicketDetailSerializer(TicketListItemSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_links(self, ticket: Ticket) -> list[int]:
         return self.context.get("links", [])
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_tags(self, ticket: Ticket) -> list[str]:
+        # A ticket just created: its tags as create_ticket set them, like its links (none).
+        return self.context["tags"] if "tags" in self.context else super().get_tags(ticket)
 
     def to_representation(self, instance: Ticket) -> dict:
         data = super().to_representation(instance)

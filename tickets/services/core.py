@@ -154,7 +154,7 @@ def _create_ticket(
     )  # fmt: skip
     if tag_objects:
         ticket.tags.set(tag_objects)
-    ticket.tag_names = sorted(t.name for t in tag_objects)  # for the 201 body: no read-back
+    ticket.tag_names = sorted(t.name for t in tag_objects)  # the API's 201 body: no read-back
     is_agent = getattr(author_user, "is_agent", False)
     message = Message.objects.create(
         ticket=ticket, kind=MessageKind.PUBLIC, body=body, body_html=render_markdown(body).html,
