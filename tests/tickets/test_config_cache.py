@@ -45,3 +45,46 @@ def test_outside_requests_a_snapshot_expires(monkeypatch):
     now = config_cache.time.monotonic()
     monkeypatch.setattr(config_cache.time, "monotonic", lambda: now + config_cache.MAX_AGE + 1)
     assert config_cache.cached_config("e", lambda: "new") == "new"
+
+
+def test_a_change_inside_a_transaction_is_published_again_when_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    import threading
+
+    assert config_cache.cached_config("f", lambda: "old") == "old"
+
+    def elsewhere(loader, out):
+        """Another thread: its own snapshot of the versions, like another process."""
+        request_started.send(sender=None)
+        out.append(config_cache.cached_config("f", loader))
+
+    seen = []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        config_cache.invalidate("f")
+        assert config_cache.cached_config("f", lambda: "mine") == "mine"  # seen here at once
+        # Before the commit another process reloads and can only read the rows as they were…
+        thread = threading.Thread(target=elsewhere, args=(lambda: "rows before commit", seen))
+        thread.start()
+        thread.join()
+    assert len(callbacks) == 1 and seen == ["rows before commit"]
+    # …so the commit publishes a new version, and everyone reloads what was committed.
+    thread = threading.Thread(target=elsewhere, args=(lambda: "committed", seen))
+    thread.start()
+    thread.join()
+    assert seen[-1] == "committed"
+
+
+def test_a_rolled_back_change_is_never_shared():
+    from django.db import transaction
+
+    assert config_cache.cached_config("g", lambda: "old") == "old"
+    try:
+        with transaction.atomic():
+            config_cache.invalidate("g")
+            assert config_cache.cached_config("g", lambda: "rolled back") == "rolled back"
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    request_started.send(sender=None)  # the next request reloads: the private copy is not kept
+    assert config_cache.cached_config("g", lambda: "old again") == "old again"

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import connection, transaction
 
 T = TypeVar("T")
 MAX_AGE = 1.0
@@ -61,13 +62,30 @@ def cached_config(name: str, loader: Callable[[], T]) -> T:
 
 
 def invalidate(*names: str) -> None:
-    """Make every process reload these configs on its next request or task."""
-    versions = getattr(_snapshot, "versions", None)
+    """Make every process reload these configs on its next request or task.
+
+    Inside a transaction the versions are published now and again when it commits: between
+    the two, another process may reload the rows as they were and keep them under the first
+    version, which the second replaces. Until the commit this thread uses a private version, so
+    it sees its own change at once and never shares rows that could still be rolled back.
+    """
+    if not connection.in_atomic_block:
+        _publish(names)
+        return
+    _publish(names, own=False)
+    for name in names:
+        _version(name)  # make sure this thread holds a snapshot to put its private one in
+        _snapshot.versions[name] = f"uncommitted-{uuid.uuid4().hex}"
+    transaction.on_commit(lambda: _publish(names))
+
+
+def _publish(names: tuple[str, ...], *, own: bool = True) -> None:
+    versions = getattr(_snapshot, "versions", None) if own else None
     for name in names:
         token = uuid.uuid4().hex
         cache.set(_version_key(name), token, None)
         if versions is not None:
-            versions[name] = token  # this thread sees its own change at once
+            versions[name] = token
 
 
 def forget_versions(**kwargs) -> None:
