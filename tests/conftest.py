@@ -41,7 +41,7 @@ def _eager_celery_and_clean_cache(request):
 
     from helpdesk import events
     from helpdesk.celery import app
-    from tickets.services.config_cache import forget_versions
+    from helpdesk.config_cache import forget_versions
 
     is_real = "services" in request.keywords
     previous = app.conf.task_always_eager

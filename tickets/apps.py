@@ -9,15 +9,11 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         # Cache invalidation only (no domain logic): admin edits reach every process's cache.
-        from celery.signals import task_prerun
-        from django.core.signals import request_started
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import models
-        from .services.config_cache import forget_versions, invalidate
+        from helpdesk.config_cache import invalidate
 
-        request_started.connect(forget_versions, dispatch_uid="cfg-request")
-        task_prerun.connect(forget_versions, dispatch_uid="cfg-task", weak=False)
+        from . import models
 
         watched = {
             models.SlaPolicy: ("sla",), models.BusinessHours: ("sla",), models.Holiday: ("sla",),

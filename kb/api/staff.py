@@ -21,12 +21,14 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
+
+from helpdesk.api_auth import CachedTokenAuthentication
 
 from .. import serializers as s
 from .. import services
@@ -57,7 +59,7 @@ class IsKbEditor(BasePermission):
 class StaffView(APIView):
     # Token first: DRF takes the WWW-Authenticate challenge from the first class, so anonymous
     # callers get 401 rather than 403. Session cookies (with CSRF) work as before.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
     permission_classes = [IsKbEditor]
     throttle_classes = [UserRateThrottle]
     model_name = "article"

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.models import Contact
+from helpdesk.api_auth import CachedTokenAuthentication
 
 from .. import selectors
 from ..models import Ticket, TicketLink
@@ -48,7 +49,7 @@ class PreconditionRequired(APIException):
 class TicketAPIView(APIView):
     """Token first (integrations; anonymous callers get 401), then the UI's session + CSRF."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
     def handle_exception(self, exc: Exception) -> Response:

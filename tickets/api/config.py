@@ -7,12 +7,13 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from helpdesk.api_auth import CachedTokenAuthentication
 from helpdesk.permissions import IsAgent, IsHelpdeskAdmin
 
 from .. import automation as rules
@@ -39,7 +40,7 @@ from .common import (
     ticket_response,
 )
 
-AUTH = [TokenAuthentication, SessionAuthentication]
+AUTH = [CachedTokenAuthentication, SessionAuthentication]
 CONFIG_TAGS = ["configuration"]
 
 

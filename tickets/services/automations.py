@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from helpdesk.config_cache import cached_config
+
 from .. import automation as rules
 from ..models import (
     OPEN_STATUSES,
@@ -32,7 +34,6 @@ from ..models import (
     Trigger,
 )
 from .canned import fill_placeholders
-from .config_cache import cached_config
 
 logger = logging.getLogger(__name__)
 _applying = contextvars.ContextVar("tickets_automation_applying", default=False)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from helpdesk.config_cache import cached_config
+
 from ..models import CannedResponse, Ticket
-from .config_cache import cached_config
 
 PLACEHOLDER = re.compile(r"\{\{\s*(customer\.name|ticket\.reference|agent\.name)\s*\}\}")
 

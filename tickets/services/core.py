@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from customers.models import Contact
+from helpdesk.config_cache import cached_config
 from helpdesk.events import record_event
 from helpdesk.markdown import render_markdown
 
@@ -33,7 +34,6 @@ from ..models import (
     TicketLink,
 )
 from ..workflow import can_change_status, status_after_agent_reply, status_after_customer_reply
-from .config_cache import cached_config
 from .lifecycle import after_create, after_message, after_update
 from .notify import queue_notifications
 from .routing import claim_agent

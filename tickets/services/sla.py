@@ -1,7 +1,7 @@
 """Per-ticket SLA state: choose the policy, compute due times, pause while pending.
 
 Due times are computed in Python (tickets/sla.py) from policies and calendars cached per
-process (services/config_cache.py), so a ticket write costs one SLA query, not a loop.
+process (helpdesk/config_cache.py), so a ticket write costs one SLA query, not a loop.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from helpdesk.config_cache import cached_config
 
 from .. import sla as clock
 from ..models import (
@@ -26,7 +28,6 @@ from ..models import (
     Ticket,
     TicketSla,
 )
-from .config_cache import cached_config
 
 logger = logging.getLogger(__name__)
 # The clock stops while the ticket waits on the customer; a solved ticket that reopens does

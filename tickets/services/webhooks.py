@@ -19,10 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.celery import enqueue_on_commit
+from helpdesk.config_cache import cached_config
 
 from .. import webhooks as http
 from ..models import DeliveryStatus, Ticket, Webhook, WebhookDelivery
-from .config_cache import cached_config
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8

@@ -8,11 +8,11 @@ from django.db.models import Q, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.config_cache import cached_config
 from helpdesk.forms import ModelChoiceField
 from helpdesk.models import Role
 
 from ..models import CannedResponse, MessageKind, Priority, Queue, Status, Ticket
-from ..services.config_cache import cached_config
 
 
 def active_agents() -> QuerySet:

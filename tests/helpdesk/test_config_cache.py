@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.signals import request_started
 
-from tickets.services import config_cache
+from helpdesk import config_cache
 
 pytestmark = pytest.mark.django_db  # request_started also closes old database connections
 
