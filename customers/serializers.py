@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
+from helpdesk.serializers import CachedModelSerializer
+
 from .models import AttributeDefinition, AttributeTarget, Contact, ImportJob, Organisation, Segment
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(CachedModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "domains", "notes", "attributes", "created_at", "updated_at"]
@@ -20,7 +22,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return [d.strip().lower().lstrip("@") for d in value if d.strip()]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(CachedModelSerializer):
     other_emails = serializers.SerializerMethodField()
     tags = serializers.SerializerMethodField()
     organisation_name = serializers.CharField(
@@ -87,7 +89,7 @@ class ContactWriteSerializer(serializers.Serializer):
         return value
 
 
-class AttributeDefinitionSerializer(serializers.ModelSerializer):
+class AttributeDefinitionSerializer(CachedModelSerializer):
     class Meta:
         model = AttributeDefinition
         fields = ["id", "target", "key", "label", "type", "choices", "is_required"]
@@ -102,7 +104,7 @@ class AttributeDefinitionSerializer(serializers.ModelSerializer):
         return data
 
 
-class SegmentSerializer(serializers.ModelSerializer):
+class SegmentSerializer(CachedModelSerializer):
     class Meta:
         model = Segment
         fields = ["id", "name", "filters", "created_at"]
@@ -134,7 +136,7 @@ class ContactMergeSerializer(serializers.Serializer):
     source = serializers.IntegerField(help_text="The duplicate contact, folded into this one.")
 
 
-class ImportJobSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(CachedModelSerializer):
     percent = serializers.IntegerField(read_only=True)
     # A plain string: one more "status" enum would collide with the others in the schema.
     status = serializers.CharField(read_only=True, help_text="pending, running, done or failed")

@@ -11,6 +11,8 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from helpdesk.serializers import CachedModelSerializer
+
 from ..models import (
     AgentStatus,
     Automation,
@@ -27,7 +29,7 @@ from ..models import (
 )
 
 
-class CleanedModelSerializer(serializers.ModelSerializer):
+class CleanedModelSerializer(CachedModelSerializer):
     """Runs the model's clean() on the would-be instance; its errors become field errors."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +52,7 @@ class CleanedModelSerializer(serializers.ModelSerializer):
         return isinstance(field, serializers.ManyRelatedField | serializers.ListSerializer)
 
 
-class HolidaySerializer(serializers.ModelSerializer):
+class HolidaySerializer(CachedModelSerializer):
     class Meta:
         model = Holiday
         fields = ["date", "name"]
@@ -173,7 +175,7 @@ class DeliveryStatusField(serializers.ChoiceField):
         super().__init__(choices=DeliveryStatus.choices, **kwargs)
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(CachedModelSerializer):
     status = DeliveryStatusField(read_only=True)
 
     class Meta:
@@ -194,7 +196,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class QueueRoutingSerializer(serializers.ModelSerializer):
+class QueueRoutingSerializer(CachedModelSerializer):
     routing_strategy = serializers.ChoiceField(choices=RoutingStrategy.choices)
 
     class Meta:
@@ -203,7 +205,7 @@ class QueueRoutingSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "name"]
 
 
-class AgentStatusSerializer(serializers.ModelSerializer):
+class AgentStatusSerializer(CachedModelSerializer):
     availability = serializers.ChoiceField(choices=Availability.choices)
     skills = serializers.ListField(
         child=serializers.CharField(max_length=50), required=False, max_length=50

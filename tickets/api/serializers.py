@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from helpdesk.models import Role, User
+from helpdesk.serializers import CachedModelSerializer
 
 from ..models import Attachment, CannedResponse, Channel, Message, Priority, Queue, Status, Ticket
 
@@ -224,7 +225,7 @@ class TicketSlaSerializer(serializers.Serializer):
     targets = SlaTargetsSerializer()
 
 
-class TicketListItemSerializer(serializers.ModelSerializer):
+class TicketListItemSerializer(CachedModelSerializer):
     """One row of a list. Agent-only fields are left out for customers."""
 
     reference = serializers.CharField(read_only=True)
@@ -297,7 +298,7 @@ class StaleTicketSerializer(serializers.Serializer):
     current = TicketDetailSerializer()
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(CachedModelSerializer):
     url = serializers.SerializerMethodField(help_text="Download URL (permission-checked).")
 
     class Meta:
@@ -313,7 +314,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             return None
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(CachedModelSerializer):
     author = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
 
@@ -349,14 +350,14 @@ class MessageSerializer(serializers.ModelSerializer):
         return {"type": "customer", "name": contact.display_name if contact else ""}
 
 
-class QueueSerializer(serializers.ModelSerializer):
+class QueueSerializer(CachedModelSerializer):
     class Meta:
         model = Queue
         fields = ["id", "name", "slug", "is_default"]
         read_only_fields = fields
 
 
-class CannedResponseSerializer(serializers.ModelSerializer):
+class CannedResponseSerializer(CachedModelSerializer):
     class Meta:
         model = CannedResponse
         fields = ["id", "title", "body", "language", "queue"]
