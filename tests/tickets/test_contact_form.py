@@ -58,6 +58,20 @@ def test_only_one_ticket_is_made_when_the_same_form_is_sent_twice(client):
     assert Ticket.objects.count() == 1
 
 
+def test_a_form_sent_twice_with_a_file_stores_the_file_once(client, settings):
+    from pathlib import Path
+
+    def stored() -> set[Path]:
+        return {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()}
+
+    before, data = stored(), form_data()
+    for _ in range(2):
+        client.post(URL, data | {"attachments": [SimpleUploadedFile("a.txt", b"one")]})
+    ticket = Ticket.objects.get()
+    assert [a.filename for a in ticket.attachments.all()] == ["a.txt"]
+    assert [p.read_bytes() for p in stored() - before] == [b"one"]
+
+
 def test_the_form_can_be_sent_again_when_its_id_was_used_for_other_text(client):
     data = form_data()
     client.post(URL, data)
