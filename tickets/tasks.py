@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from helpdesk.celery import send_task_safely
+
 from .services.notify import deliver_notification, pending_notification_ids
 
 
@@ -54,11 +56,11 @@ def deliver_webhook(delivery_id: int) -> bool:
 
 @shared_task(name="tickets.tasks.sweep_webhooks", acks_late=True)
 def sweep_webhooks() -> int:
-    """Run by beat every minute: retry deliveries whose backoff has passed."""
-    from .services.webhooks import deliver_webhook as deliver
+    """Run by beat every minute: queue the deliveries whose backoff has passed, one task
+    each, so that workers send them side by side (a slow receiver delays no other)."""
     from .services.webhooks import due_delivery_ids
 
-    return sum(deliver(delivery_id) for delivery_id in due_delivery_ids())
+    return sum(send_task_safely(deliver_webhook, (pk,)) for pk in due_delivery_ids())
 
 
 @shared_task(name="tickets.tasks.run_scheduled_automations", acks_late=True)

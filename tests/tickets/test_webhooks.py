@@ -201,3 +201,75 @@ def test_https_targets_must_present_a_certificate_the_system_trusts(settings, tm
         server.shutdown()
         server.server_close()
     assert Receiver.received == []
+
+
+def test_a_delivery_being_sent_is_not_sent_again_by_another_worker(
+    receiver, ticket_now, monkeypatch
+):
+    _hook(receiver)
+    Receiver.statuses = [500]
+    ticket_now()
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    real_post, during = http.post, []
+
+    def post(*args, **kwargs):
+        during.append(deliver_webhook(delivery.pk))  # a second worker, mid-send
+        during.append(due_delivery_ids())
+        return real_post(*args, **kwargs)
+
+    monkeypatch.setattr(http, "post", post)
+    assert deliver_webhook(delivery.pk) is True
+    assert during == [False, []] and len(Receiver.received) == 2
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 2)
+
+
+def test_a_claim_left_by_a_worker_that_died_runs_out_and_is_retried(receiver, ticket_now):
+    Receiver.statuses = [500]
+    _hook(receiver)
+    ticket_now()
+    delivery = WebhookDelivery.objects.get()
+    # A worker claimed it and died before recording anything: its lease ends in the past.
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert due_delivery_ids() == [delivery.pk]
+    assert deliver_webhook(delivery.pk) is True
+
+
+def test_the_sweep_queues_one_task_per_due_delivery(receiver, ticket_now, monkeypatch):
+    from tickets import tasks
+
+    Receiver.statuses = [500, 500]
+    hooks = [_hook(receiver), _hook(receiver)]
+    ticket_now()
+    assert len(hooks) == WebhookDelivery.objects.count() == 2
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now())
+    queued = []
+    monkeypatch.setattr(tasks, "send_task_safely", lambda task, args: queued.append(args) or True)
+    assert tasks.sweep_webhooks() == 2
+    assert sorted(queued) == sorted(
+        (pk,) for pk in WebhookDelivery.objects.values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_while_a_receiver_answers(receiver, monkeypatch):
+    from django.db import connection
+
+    _hook(receiver)
+    make_ticket(queue=make_queue("Support"))  # its first attempt runs after the commit
+    real_post, seen = http.post, []
+
+    def post(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return real_post(*args, **kwargs)
+
+    monkeypatch.setattr(http, "post", post)
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=timezone.now()
+    )
+    deliver_webhook(delivery.pk)
+    assert seen == [False]

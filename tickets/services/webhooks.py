@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from helpdesk.celery import enqueue_on_commit
@@ -27,6 +27,8 @@ from ..models import DeliveryStatus, Ticket, Webhook, WebhookDelivery
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(hours=1)
+# A claimed delivery is not due again until the POST's timeout and this margin have passed.
+CLAIM_MARGIN = timedelta(seconds=60)
 
 
 def active_webhooks() -> list[Webhook]:
@@ -83,39 +85,41 @@ def backoff(attempts: int) -> timedelta:
 
 
 def deliver_webhook(delivery_id: int) -> bool:
-    """Try one pending delivery (idempotent: delivered or failed rows are left alone)."""
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("webhook")
-            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
-            .first()
-        )
-        if delivery is None:
-            return False
-        now = timezone.now()
-        if delivery.next_attempt_at and delivery.next_attempt_at > now:
-            return False  # a retry that is not due yet (an early duplicate task)
-        ok = _attempt(delivery)
-        delivery.attempts += 1
-        if ok:
-            delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, timezone.now()
-            delivery.next_attempt_at = None
-        elif delivery.attempts >= MAX_ATTEMPTS or not delivery.webhook.is_active:
-            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
-        else:
-            delivery.next_attempt_at = now + backoff(delivery.attempts)
-        delivery.save(
-            update_fields=[
-                "status",
-                "attempts",
-                "next_attempt_at",
-                "delivered_at",
-                "response_status",
-                "last_error",
-            ]
-        )
-        return ok
+    """Try one pending delivery that is due (idempotent: others are left alone).
+
+    The delivery is claimed in one UPDATE, which makes it not due for a lease; the POST then
+    runs with no transaction open and no lock held, so a slow receiver ties up no database
+    connection. A second worker finds it claimed and does nothing. A worker that dies mid-send
+    leaves the claim to run out, and the sweep sends it again (receivers drop repeats by the
+    delivery id)."""
+    now = timezone.now()
+    lease_until = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS) + CLAIM_MARGIN
+    claimed = WebhookDelivery.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        pk=delivery_id, status=DeliveryStatus.PENDING,
+    ).update(next_attempt_at=lease_until)  # fmt: skip
+    if not claimed:
+        return False  # delivered, given up, claimed by another worker, or not due yet
+    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
+    ok = _attempt(delivery)
+    delivery.attempts += 1
+    if ok:
+        delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, timezone.now()
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= MAX_ATTEMPTS or not delivery.webhook.is_active:
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+    else:
+        delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+    # Recorded only while the claim is ours: after a send slower than the lease, another
+    # worker may have taken the delivery over, and its outcome is the one that stands.
+    WebhookDelivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.PENDING, next_attempt_at=lease_until
+    ).update(
+        status=delivery.status, attempts=delivery.attempts,
+        next_attempt_at=delivery.next_attempt_at, delivered_at=delivery.delivered_at,
+        response_status=delivery.response_status, last_error=delivery.last_error,
+    )  # fmt: skip
+    return ok
 
 
 def _attempt(delivery: WebhookDelivery) -> bool:
