@@ -125,3 +125,22 @@ def test_the_check_reads_only_rows_whose_moment_has_come(clock, django_assert_ma
         make_ticket(queue=queue, email=f"c{n}@example.com")
     with django_assert_max_num_queries(3):  # transaction + one SELECT ... FOR UPDATE
         assert check_sla_deadlines().checked == 0
+
+
+def test_escalating_a_batch_reads_the_supervisors_once(clock, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    supervisor = make_user(role="agent", name="Sue Supervisor")
+    make_policy(first_response_minutes=30, next_response_minutes=None,
+                resolution_minutes=None, notify_user=supervisor)  # fmt: skip
+    queue = make_queue("Support")
+    for n in range(4):
+        make_ticket(queue=queue, email=f"c{n}@example.com")
+    clock.advance(minutes=31)
+    with CaptureQueriesContext(connection) as queries:
+        assert len(check_sla_deadlines().breaches) == 4
+    user_reads = [q for q in queries.captured_queries
+                  if q["sql"].startswith('SELECT "helpdesk_user"')]  # fmt: skip
+    assert len(user_reads) == 1
+    assert Notification.objects.filter(kind="sla_breached").count() == 4

@@ -99,8 +99,11 @@ def _check_batch(rows: list[TicketSla], now: datetime, result: CheckResult) -> N
         state.updated_at = now
     save_states(rows)
     _announce(announcements, result)
+    # The supervisors and reassignment targets of the whole batch, in one query.
+    wanted = {pk for _, p, _ in escalations for pk in (p.notify_user_id, p.reassign_to_id) if pk}
+    users = get_user_model().objects.in_bulk(wanted) if wanted else {}
     for ticket, policy, targets in escalations:
-        escalate(ticket, policy, targets)
+        escalate(ticket, policy, targets, users=users)
 
 
 def _due_now(state: TicketSla, pending: list[Deadline], now: datetime):
@@ -166,13 +169,17 @@ def _announce(announcements, result: CheckResult) -> None:
     record_events(events)
 
 
-def escalate(ticket, policy: PolicyRule, targets: list[str]) -> None:
-    """The policy's breach actions: notify a supervisor, raise the priority, reassign."""
+def escalate(ticket, policy: PolicyRule, targets: list[str], *, users: dict | None = None) -> None:
+    """The policy's breach actions: notify a supervisor, raise the priority, reassign.
+
+    `users` holds the policy's supervisor and reassignment target when the caller read them
+    for a whole batch; otherwise they are read here."""
     from .core import update_ticket
 
-    users = get_user_model().objects.in_bulk(
-        [pk for pk in (policy.notify_user_id, policy.reassign_to_id) if pk]
-    )
+    if users is None:
+        users = get_user_model().objects.in_bulk(
+            [pk for pk in (policy.notify_user_id, policy.reassign_to_id) if pk]
+        )
     supervisor = users.get(policy.notify_user_id)
     if supervisor is not None and supervisor.is_active:
         notification = Notification.objects.create(
