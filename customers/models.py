@@ -65,6 +65,18 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # One spelling wherever domains come from (admin, API, import): "@Example.COM " and
+        # "example.com" are the same domain, listed once.
+        if isinstance(self.domains, list):
+            self.domains = list(dict.fromkeys(filter(None, map(normalise_domain, self.domains))))
+        super().save(*args, **kwargs)
+
+
+def normalise_domain(value) -> str:
+    """An email domain as organisations list it and addresses are matched: "example.com"."""
+    return str(value).strip().lower().lstrip("@")
+
 
 class ContactTag(models.Model):
     name = models.SlugField(_("name"), max_length=50, unique=True, allow_unicode=True)

@@ -7,7 +7,15 @@ from rest_framework import serializers
 
 from helpdesk.serializers import CachedModelSerializer
 
-from .models import AttributeDefinition, AttributeTarget, Contact, ImportJob, Organisation, Segment
+from .models import (
+    AttributeDefinition,
+    AttributeTarget,
+    Contact,
+    ImportJob,
+    Organisation,
+    Segment,
+    normalise_domain,
+)
 
 
 class OrganisationSerializer(CachedModelSerializer):
@@ -19,7 +27,7 @@ class OrganisationSerializer(CachedModelSerializer):
     def validate_domains(self, value) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
             raise serializers.ValidationError("A list of domain names is required.")
-        return [d.strip().lower().lstrip("@") for d in value if d.strip()]
+        return [normalise_domain(d) for d in value if normalise_domain(d)]
 
 
 class ContactSerializer(CachedModelSerializer):

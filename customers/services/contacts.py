@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from helpdesk.config_cache import cached_config
+
 from ..models import (
     AttributeTarget,
     Contact,
@@ -18,8 +20,11 @@ from ..models import (
     ContactIdentity,
     ContactTag,
     Organisation,
+    normalise_domain,
 )
 from .attributes import validate_attributes
+
+DOMAINS_CONFIG = "organisation-domains"
 
 
 class ContactError(Exception):
@@ -27,16 +32,29 @@ class ContactError(Exception):
 
 
 def _domain(email: str) -> str:
-    return email.rsplit("@", 1)[-1].strip().lower()
+    return normalise_domain(email.rsplit("@", 1)[-1])
 
 
 def organisation_for(email: str) -> Organisation | None:
-    """The organisation whose domains include this address's domain."""
-    domain = _domain(email)
-    for organisation in Organisation.objects.exclude(domains=[]).only("pk", "domains"):
-        if domain in [str(d).lower().lstrip("@") for d in organisation.domains or []]:
-            return organisation
-    return None
+    """The organisation whose domains include this address's domain (no query for a domain
+    no organisation lists: the domains are a cached config, reread after an organisation
+    is saved or deleted, see apps.py)."""
+    pk = organisation_domains().get(_domain(email))
+    return Organisation.objects.filter(pk=pk).first() if pk else None
+
+
+def organisation_domains() -> dict[str, int]:
+    """Every listed domain → its organisation's id (the first one by id, if listed twice)."""
+
+    def load() -> dict[str, int]:
+        listed = Organisation.objects.exclude(domains=[]).order_by("-pk")
+        return {
+            normalise_domain(domain): pk
+            for pk, domains in listed.values_list("pk", "domains")
+            for domain in (domains if isinstance(domains, list) else [])
+        }
+
+    return cached_config(DOMAINS_CONFIG, load)
 
 
 def find_contact(email: str) -> Contact | None:

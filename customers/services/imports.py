@@ -35,6 +35,7 @@ from ..models import (
     ImportJob,
     ImportStatus,
     Organisation,
+    normalise_domain,
 )
 from .attributes import _coerce
 
@@ -91,9 +92,7 @@ class _Context:
         self.definitions = {d.key: d for d in AttributeDefinition.objects.filter(target=kind)}
         self.organisations = {o.name.lower(): o for o in Organisation.objects.all()}
         self.domains = {
-            str(d).lower().lstrip("@"): o
-            for o in self.organisations.values()
-            for d in o.domains or []
+            normalise_domain(d): o for o in self.organisations.values() for d in o.domains or []
         }
 
     def organisation(self, name: str) -> Organisation:
@@ -288,11 +287,7 @@ def _import_organisations(batch: list[tuple[int, dict]], job: ImportJob, context
         is_new = organisation is None
         organisation = organisation or Organisation(name=name[:200])
         if "domains" in row:
-            organisation.domains = [
-                d.strip().lower().lstrip("@")
-                for d in (row["domains"] or "").split(LIST_SEPARATOR)
-                if d.strip()
-            ]
+            organisation.domains = (row["domains"] or "").split(LIST_SEPARATOR)  # save() tidies
         if (row.get("notes") or "").strip():
             organisation.notes = row["notes"].strip()
         organisation.attributes = {**(organisation.attributes or {}), **attributes}

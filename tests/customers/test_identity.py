@@ -112,6 +112,28 @@ def test_new_contacts_join_the_organisation_of_their_domain():
     assert get_or_create_contact(email="lee@other.example").organisation is None
 
 
+def test_domains_are_kept_in_one_spelling_and_matched_without_a_query_per_organisation():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from customers.services import organisation_for
+
+    acme = Organisation.objects.create(name="Acme", domains=[" @ACME.example", "acme.example", ""])
+    assert Organisation.objects.get(pk=acme.pk).domains == ["acme.example"]
+    for n in range(5):
+        Organisation.objects.create(name=f"Other {n}", domains=[f"other{n}.example"])
+    assert organisation_for("x@nowhere.example") is None  # reads the domains once
+    with CaptureQueriesContext(connection) as queries:
+        assert organisation_for("y@nowhere.example") is None
+        assert organisation_for("lee@Acme.Example") == acme
+    assert len(queries.captured_queries) == 1  # the matching organisation, by id
+    # An organisation saved later is matched on the next lookup.
+    later = Organisation.objects.create(name="Later", domains=["later.example"])
+    assert organisation_for("kim@later.example") == later
+    later.delete()
+    assert organisation_for("kim@later.example") is None
+
+
 def test_a_typed_address_never_fills_in_a_known_contacts_details():
     known = get_or_create_contact(email="casey@example.com")
     get_or_create_contact(email="casey@example.com", name="Mallory", language="ar")
