@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import markdown
 import nh3
+from django.utils.html import linebreaks, urlize
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 ALLOWED_TAGS = {
@@ -140,6 +141,12 @@ def render_markdown(
     for item in toc:
         item["name"] = nh3.clean(item["name"], tags=set())
     return RenderedMarkdown(html=sanitize_html(rendered), toc=toc)
+
+
+def render_plain_text(text: str) -> str:
+    """Safe HTML of plain text (mail): escaped, links clickable, paragraphs kept. Not Markdown:
+    HTML or image syntax a sender typed shows as the text it is."""
+    return sanitize_html(linebreaks(urlize(text, nofollow=True, autoescape=True)))
 
 
 def _resolved_href(match: re.Match, resolve_link: Callable[[str, str], str | None]) -> str:

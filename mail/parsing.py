@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import getaddresses, parseaddr
 
@@ -217,12 +218,29 @@ def automatic_reason(msg: EmailMessage, from_address: str, subject: str) -> str:
     return ""
 
 
+def parse_headers(raw: bytes) -> ParsedEmail:
+    """Only what storing a message needs (Message-ID, From, Subject, its hash): the body
+    and attachments are parsed once, when the message is processed."""
+    return _parsed_headers(BytesHeaderParser(policy=default_policy).parsebytes(raw), raw)
+
+
 def parse_email(raw: bytes) -> ParsedEmail:
     """Parse raw RFC 822 bytes into a ParsedEmail."""
     msg = email.message_from_bytes(raw, policy=default_policy)
+    parsed = _parsed_headers(msg, raw)
+    subject = parsed.subject
+    _walk_parts(msg, parsed)
+    if not parsed.text and parsed.html:
+        parsed.text = html_to_text(parsed.html)
+    parsed.auto_reason = automatic_reason(msg, parsed.from_address, subject)
+    parsed.is_dmarc_failed = "dmarc=fail" in _header(msg, "Authentication-Results").lower()
+    return parsed
+
+
+def _parsed_headers(msg: EmailMessage, raw: bytes) -> ParsedEmail:
     from_name, from_address = parseaddr(_header(msg, "From"))
     subject = _header(msg, "Subject")
-    parsed = ParsedEmail(
+    return ParsedEmail(
         message_id=(_message_ids(_header(msg, "Message-ID")) or [""])[0][:255],
         subject=subject,
         from_address=from_address.strip().lower(),
@@ -234,9 +252,3 @@ def parse_email(raw: bytes) -> ParsedEmail:
         references=_message_ids(_header(msg, "References")),
         raw_sha256=hashlib.sha256(raw).hexdigest(),
     )
-    _walk_parts(msg, parsed)
-    if not parsed.text and parsed.html:
-        parsed.text = html_to_text(parsed.html)
-    parsed.auto_reason = automatic_reason(msg, parsed.from_address, subject)
-    parsed.is_dmarc_failed = "dmarc=fail" in _header(msg, "Authentication-Results").lower()
-    return parsed

@@ -13,19 +13,22 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
-from django.utils.html import linebreaks, urlize
 
 from customers.models import Contact
 from customers.services import get_or_create_contact
 from helpdesk.events import record_event
-from helpdesk.markdown import sanitize_html
 from tickets.models import Channel, Message, Status, Ticket
 from tickets.services import add_message, create_ticket
-from tickets.services.core import BLOCKED_EXTENSIONS, MAX_BODY_CHARS
+from tickets.services.core import (
+    BLOCKED_TYPE,
+    MAX_BODY_CHARS,
+    TOO_LARGE,
+    attachment_problem,
+)
 
 from .matching import find_ticket, is_own_address, may_reply_by_mail
 from .models import InboundEmail, InboundStatus, Mailbox, TicketParticipant
-from .parsing import Attachment, ParsedEmail, parse_email
+from .parsing import Attachment, ParsedEmail, parse_email, parse_headers
 from .quotes import strip_reply, strip_signature
 
 logger = logging.getLogger(__name__)
@@ -45,7 +48,7 @@ def receive_email(
         raise MailError("The message is empty.")
     if len(raw) > settings.MAIL_MAX_MESSAGE_BYTES:
         raise MailError(f"The message is larger than {settings.MAIL_MAX_MESSAGE_BYTES} bytes.")
-    parsed = parse_email(raw)
+    parsed = parse_headers(raw)
     if not parsed.from_address and not parsed.message_id:
         raise MailError("This is not an RFC 822 message (no From or Message-ID header).")
     key = parsed.message_id or f"sha256:{parsed.raw_sha256}"
@@ -158,9 +161,10 @@ def _files(attachments: list[Attachment]) -> tuple[list[SimpleUploadedFile], lis
     """Attachments the ticket can keep, and a note for each it cannot."""
     kept, notes = [], []
     for item in attachments:
-        if len(item.content) > settings.MAX_ATTACHMENT_BYTES:
+        problem = attachment_problem(item.filename, len(item.content))
+        if problem == TOO_LARGE:
             notes.append(f"[Attachment “{item.filename}” was too large to keep.]")
-        elif any(item.filename.lower().endswith(ext) for ext in BLOCKED_EXTENSIONS):
+        elif problem == BLOCKED_TYPE:
             notes.append(f"[Attachment “{item.filename}” was not kept: file type not allowed.]")
         else:
             kept.append(SimpleUploadedFile(item.filename, item.content, item.content_type))
@@ -174,17 +178,6 @@ def _body(text: str, notes: list[str], has_files: bool) -> str:
     return body[:MAX_BODY_CHARS]
 
 
-def render_email_text(text: str) -> str:
-    """Safe HTML of mail text: escaped, links clickable, never raw HTML or remote images."""
-    return sanitize_html(linebreaks(urlize(text, nofollow=True, autoescape=True)))
-
-
-def _store_html(message: Message) -> None:
-    # Mail is plain text, not Markdown: HTML or image syntax a sender typed must show as text.
-    message.body_html = render_email_text(message.body)
-    Message.objects.filter(pk=message.pk).update(body_html=message.body_html)
-
-
 def _open_ticket(contact: Contact, parsed: ParsedEmail) -> Message:
     files, notes = _files(parsed.attachments)
     ticket = create_ticket(
@@ -194,9 +187,9 @@ def _open_ticket(contact: Contact, parsed: ParsedEmail) -> Message:
         body=_body(strip_signature(parsed.text), notes, bool(files)),
         files=files,
         language=contact.language,
+        body_format="text",  # mail is plain text, not Markdown
     )
-    message = ticket.messages.order_by("id").first()
-    _store_html(message)
+    message = ticket.opening_message
     record_event(
         kind="email.received", contact_id=contact.pk, data={"ticket": ticket.pk, "new_ticket": True}
     )
@@ -211,8 +204,8 @@ def _add_reply(ticket: Ticket, contact: Contact, parsed: ParsedEmail) -> Message
         author_contact=contact,
         files=files,
         channel=Channel.EMAIL,
+        body_format="text",
     )
-    _store_html(message)
     record_event(
         kind="email.received",
         contact_id=contact.pk,

@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .services.core import BLOCKED_EXTENSIONS, MAX_BODY_CHARS
+from .services.core import BLOCKED_TYPE, MAX_BODY_CHARS, TOO_LARGE, attachment_problem
 
 MAX_FILES = 5
 
@@ -45,13 +45,14 @@ class MultipleFileField(forms.FileField):
 
 def _file_error(upload: UploadedFile) -> str:
     name = upload.name or "file"
-    if upload.size > settings.MAX_ATTACHMENT_BYTES:
+    problem = attachment_problem(name, upload.size)
+    if problem == TOO_LARGE:
         return _("“%(name)s” is %(size)s; files can be at most %(limit)s.") % {
             "name": name,
             "size": filesizeformat(upload.size),
             "limit": filesizeformat(settings.MAX_ATTACHMENT_BYTES),
         }
-    if any(name.lower().endswith(ext) for ext in BLOCKED_EXTENSIONS):
+    if problem == BLOCKED_TYPE:
         return _("“%(name)s”: this kind of file cannot be attached.") % {"name": name}
     return ""
 

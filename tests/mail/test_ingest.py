@@ -59,6 +59,36 @@ def test_html_typed_into_a_plain_text_mail_is_shown_as_text():
     assert "<img" not in message.body_html and "&lt;img" in message.body_html
 
 
+def test_mail_text_is_rendered_once_as_plain_text_never_as_markdown(monkeypatch):
+    import tickets.services.core as core
+
+    def no_markdown(*args, **kwargs):
+        raise AssertionError("mail must not go through Markdown")
+
+    monkeypatch.setattr(core, "render_markdown", no_markdown)
+    new = ingest("gmail_new_multipart_alternative.eml")
+    reply = ingest("reply_subject_token_only.eml", ticket=new.ticket)
+    assert new.status == InboundStatus.TICKET_CREATED and new.message.body_html.startswith("<p>")
+    assert reply.status == InboundStatus.REPLY_ADDED and reply.message.body_html.startswith("<p>")
+    stored = Message.objects.get(pk=new.message.pk)
+    assert stored.body_html == new.message.body_html  # written once, with the message
+
+
+def test_storing_a_message_reads_only_its_headers(monkeypatch):
+    from mail import parsing
+    from mail.services import receive_email
+
+    def no_body(*args, **kwargs):
+        raise AssertionError("the body is parsed when the message is processed")
+
+    monkeypatch.setattr(parsing, "_walk_parts", no_body)
+    inbound, is_new = receive_email(
+        read_fixture("gmail_new_multipart_alternative.eml"), source="command"
+    )
+    assert is_new and inbound.from_address == "casey.customer@gmail.com"
+    assert inbound.subject == "My order NW-12345 has not arrived" and inbound.rfc_message_id
+
+
 def test_attachments_are_saved_on_the_message_and_blocked_types_are_noted():
     message = ingest("attachments.eml").message
     files = {a.filename: a for a in Attachment.objects.filter(message=message)}

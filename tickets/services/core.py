@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from customers.models import Contact
 from helpdesk.config_cache import cached_config
 from helpdesk.events import record_event
-from helpdesk.markdown import render_markdown
+from helpdesk.markdown import render_markdown, render_plain_text
 
 from ..models import (
     OPEN_STATUSES,
@@ -79,6 +79,14 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=s)[0] for s in sorted(slugs) if s]
 
 
+def _html(body: str, body_format: str) -> str:
+    if body_format == "text":
+        return render_plain_text(body)
+    if body_format != "markdown":
+        raise ValueError(f"Unknown body format {body_format!r}.")
+    return render_markdown(body).html
+
+
 def _check_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
@@ -88,13 +96,27 @@ def _check_body(body: str) -> str:
     return body
 
 
+TOO_LARGE, BLOCKED_TYPE = "too_large", "blocked_type"
+
+
+def attachment_problem(name: str, size: int) -> str:
+    """Why a file cannot be attached (TOO_LARGE, BLOCKED_TYPE), or "" if it can: the one rule
+    the forms, the mail channel and the services share; each words it for its reader."""
+    if size > settings.MAX_ATTACHMENT_BYTES:
+        return TOO_LARGE
+    if (name or "").lower().endswith(tuple(BLOCKED_EXTENSIONS)):
+        return BLOCKED_TYPE
+    return ""
+
+
 def _attach(ticket: Ticket, message: Message, files: Sequence[UploadedFile], user) -> None:
     for upload in files:
         name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
-        if upload.size > settings.MAX_ATTACHMENT_BYTES:
+        problem = attachment_problem(name, upload.size)
+        if problem == TOO_LARGE:
             limit = settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)
             raise TicketError(f"“{name}” is larger than {limit} MB.")
-        if any(name.lower().endswith(ext) for ext in BLOCKED_EXTENSIONS):
+        if problem == BLOCKED_TYPE:
             raise TicketError(f"“{name}”: this kind of file cannot be attached.")
         Attachment.objects.create(
             ticket=ticket, message=message, file=upload, filename=name, size=upload.size,
@@ -131,8 +153,12 @@ def _create_ticket(
     idempotency_key: str = "",
     idempotency_scope: str = "",
     session_id: str = "",
+    body_format: str = "markdown",
 ) -> Ticket:
-    """Open a ticket with its first message; a repeated idempotency key returns the first one."""
+    """Open a ticket with its first message; a repeated idempotency key returns the first one.
+
+    The body is Markdown, or plain text (`body_format="text"`, mail); either way its HTML is
+    sanitised. The first message is left on the ticket as `opening_message`."""
     subject, body = (subject or "").strip()[:250], _check_body(body)
     if not subject:
         raise TicketError("A subject is required.")
@@ -165,10 +191,11 @@ def _create_ticket(
     ticket.tag_names = sorted(t.name for t in tag_objects)  # the API's 201 body: no read-back
     is_agent = getattr(author_user, "is_agent", False)
     message = Message.objects.create(
-        ticket=ticket, kind=MessageKind.PUBLIC, body=body, body_html=render_markdown(body).html,
+        ticket=ticket, kind=MessageKind.PUBLIC, body=body, body_html=_html(body, body_format),
         author_user=author_user if is_agent else None,
         author_contact=None if is_agent else requester, channel=channel,
     )  # fmt: skip
+    ticket.opening_message = message
     _attach(ticket, message, files, author_user)
     author = {"actor": author_user} if is_agent else {"contact": requester}
     created = {"channel": channel, "queue": ticket.queue_id}
@@ -238,9 +265,10 @@ def add_message(
     expected_version: int | None = None,
     channel: str = Channel.WEB,
     system: bool = False,
+    body_format: str = "markdown",
 ) -> Message:
     """A public reply or internal note by an agent (or an automation: `system`), or a
-    customer's reply."""
+    customer's reply. The body is Markdown or plain text, as for create_ticket."""
     body = _check_body(body)
     ticket = _lock(ticket, expected_version)
     previous_status = ticket.status
@@ -251,7 +279,7 @@ def add_message(
         raise TicketError(f"{ticket.reference} is closed; please open a new request.")
     kind = MessageKind.INTERNAL if is_internal else MessageKind.PUBLIC
     message = Message.objects.create(
-        ticket=ticket, kind=kind, body=body, body_html=render_markdown(body).html,
+        ticket=ticket, kind=kind, body=body, body_html=_html(body, body_format),
         author_user=author_user if is_agent else None,
         author_contact=None if is_agent else (author_contact or ticket.requester), channel=channel,
     )  # fmt: skip
