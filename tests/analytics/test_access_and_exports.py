@@ -46,6 +46,28 @@ def test_supervisors_with_the_permission_and_admins_see_it(client, agent, admin_
     assert 'role="img"' in page and "<title id=" in page and "<table>" in page
 
 
+def test_the_desk_links_to_analytics_for_those_who_may_see_it(client, agent, make_user):
+    from django.contrib.auth.models import Group
+
+    link = 'href="/desk/analytics/"'
+    client.force_login(agent)
+    assert link not in client.get("/desk/").content.decode()
+    permission = Permission.objects.get(codename="view_analytics")
+    agent.user_permissions.add(permission)
+    assert link in client.get("/desk/").content.decode()  # granted: shown on the next page
+    agent.user_permissions.remove(permission)
+    assert link not in client.get("/desk/").content.decode()
+    supervisors = Group.objects.create(name="Supervisors")
+    supervisors.permissions.add(permission)
+    other = make_user(role="agent", name="Sam Supervisor")
+    other.groups.add(supervisors)
+    client.force_login(other)
+    assert link in client.get("/desk/").content.decode()
+    with CaptureQueriesContext(connection) as queries:  # no permission query per page
+        client.get("/desk/")
+    assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]
+
+
 def test_every_metric_exports_as_csv_with_the_filters(client, admin_user, agent):
     build(agent)
     rollup_day(DAY)
