@@ -85,6 +85,7 @@ def test_the_list_with_sla_columns_keeps_its_query_budget(client, agent, queue, 
         return len(ctx)
 
     make_ticket(queue=queue)
+    count("due")  # the process's first page loads the cached configs
     few = count("due")
     for n in range(20):
         make_ticket(queue=queue, email=f"c{n}@example.com")
