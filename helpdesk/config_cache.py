@@ -44,9 +44,24 @@ def _version(name: str) -> str:
     versions = getattr(_snapshot, "versions", None)
     fresh = versions is not None and time.monotonic() - _snapshot.taken <= MAX_AGE
     if not fresh or name not in versions:
-        _snapshot.versions = _read_versions(set(_local) | {name})
+        _snapshot.versions = {**_read_versions(set(_local) | {name}), **_uncommitted()}
         _snapshot.taken = time.monotonic()
     return _snapshot.versions[name]
+
+
+def _uncommitted() -> dict[str, str]:
+    """This thread's private versions whose transaction is still open: their publishing is
+    still among the connection's on-commit callbacks (a commit runs and removes it, a rollback
+    discards it). Kept when the snapshot is read again, so a long transaction does not reload
+    its own changes each second."""
+    pending = {id(entry[1]) for entry in getattr(connection, "run_on_commit", [])}
+    live = [
+        (publish, own)
+        for publish, own in getattr(_snapshot, "uncommitted", [])
+        if id(publish) in pending
+    ]
+    _snapshot.uncommitted = live
+    return {name: token for _, own in live for name, token in own.items()}
 
 
 def cached_config(name: str, loader: Callable[[], T]) -> T:
@@ -73,10 +88,16 @@ def invalidate(*names: str) -> None:
         _publish(names)
         return
     _publish(names, own=False)
+    private = {name: f"uncommitted-{uuid.uuid4().hex}" for name in names}
     for name in names:
         _version(name)  # make sure this thread holds a snapshot to put its private one in
-        _snapshot.versions[name] = f"uncommitted-{uuid.uuid4().hex}"
-    transaction.on_commit(lambda: _publish(names))
+    _snapshot.versions.update(private)
+
+    def publish() -> None:
+        _publish(names)
+
+    transaction.on_commit(publish)
+    _snapshot.uncommitted = [*getattr(_snapshot, "uncommitted", []), (publish, private)]
 
 
 def _publish(names: tuple[str, ...], *, own: bool = True) -> None:
@@ -91,3 +112,4 @@ def _publish(names: tuple[str, ...], *, own: bool = True) -> None:
 def forget_versions(**kwargs) -> None:
     """Start of a request or a task: read the versions again (connected in apps.py)."""
     _snapshot.versions = None
+    _snapshot.uncommitted = []

@@ -88,3 +88,14 @@ def test_a_rolled_back_change_is_never_shared():
         pass
     request_started.send(sender=None)  # the next request reloads: the private copy is not kept
     assert config_cache.cached_config("g", lambda: "old again") == "old again"
+
+
+def test_a_long_transaction_keeps_its_own_changes_when_the_snapshot_is_read_again(monkeypatch):
+    assert config_cache.cached_config("h", lambda: "old") == "old"
+    config_cache.invalidate("h")  # inside the test's transaction: private until it commits
+    loads = []
+    assert config_cache.cached_config("h", lambda: loads.append(1) or "mine") == "mine"
+    now = config_cache.time.monotonic()
+    monkeypatch.setattr(config_cache.time, "monotonic", lambda: now + config_cache.MAX_AGE + 1)
+    assert config_cache.cached_config("h", lambda: loads.append(1) or "again") == "mine"
+    assert loads == [1]
