@@ -4,12 +4,15 @@ DRF's TokenAuthentication reads the token and its user (one query, ~2 ms of a ti
 Here each process remembers the tokens it has checked, as a cached config (config_cache.py):
 creating, deleting or replacing a token, or saving or deleting any user (deactivated, a new
 role or password), bumps its version, and every process forgets them on its next request.
+That needs a cache shared by every process (Redis): without one, API_TOKENS_REMEMBERED is off
+and each request checks its token as DRF does.
 """
 
 from __future__ import annotations
 
 import copy
 
+from django.conf import settings
 from rest_framework.authentication import TokenAuthentication
 
 from .config_cache import cached_config, invalidate
@@ -35,6 +38,8 @@ class CachedTokenAuthentication(TokenAuthentication):
     nothing one request sets on it reaches another."""
 
     def authenticate_credentials(self, key: str):
+        if not settings.API_TOKENS_REMEMBERED:  # no shared cache to hear of revocations
+            return super().authenticate_credentials(key)
         remembered = _remembered()
         found = remembered.get(key)
         if found is None:

@@ -132,6 +132,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# API tokens are remembered per process only where a revocation reaches every process: through
+# the shared cache. A local-memory cache would not see a token deleted by another process
+# (`manage.py drf_create_token -r`), so without Redis every request checks its token.
+API_TOKENS_REMEMBERED = env.bool("API_TOKENS_REMEMBERED", default=bool(REDIS_URL))
 
 # Without a broker, tasks run eagerly in-process (embedded mode); see helpdesk/celery.py.
 CELERY_BROKER_URL = REDIS_URL or None

@@ -10,6 +10,12 @@ from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _remembered(settings):
+    settings.API_TOKENS_REMEMBERED = True  # on wherever the cache is shared (Redis)
+
+
 URL = "/api/v1/tickets/"
 
 
@@ -73,3 +79,18 @@ def test_each_request_gets_its_own_user_object(agent, monkeypatch):
     first.name = "Changed by one request"
     second, _ = auth.authenticate_credentials(key)
     assert second is not first and second.name == "Aino Agent"
+
+
+def test_without_a_shared_cache_every_request_checks_its_token(agent, settings):
+    # A local-memory cache cannot hear of a token another process deleted.
+    settings.API_TOKENS_REMEMBERED = False
+    client = _client(Token.objects.create(user=agent).key)
+    assert _token_queries(client) == (200, 1)
+    assert _token_queries(client) == (200, 1)
+
+
+def test_the_setting_follows_the_shared_cache():
+    from helpdesk import settings as configured  # the module, before any test changes it
+
+    shared = "RedisCache" in configured.CACHES["default"]["BACKEND"]
+    assert configured.API_TOKENS_REMEMBERED is shared
