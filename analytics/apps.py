@@ -13,12 +13,13 @@ class AnalyticsConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from helpdesk.config_cache import invalidate
+        from helpdesk.config_cache import invalidate, is_login_stamp
 
         from .permissions import VIEWERS_CONFIG
 
-        def viewers_changed(**kwargs) -> None:
-            invalidate(VIEWERS_CONFIG)
+        def viewers_changed(update_fields=None, **kwargs) -> None:
+            if not is_login_stamp(update_fields):
+                invalidate(VIEWERS_CONFIG)
 
         self._receiver = viewers_changed  # signals hold receivers weakly
         user = get_user_model()

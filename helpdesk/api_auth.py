@@ -11,23 +11,29 @@ and each request checks its token as DRF does.
 from __future__ import annotations
 
 import copy
+import time
 
 from django.conf import settings
 from rest_framework.authentication import TokenAuthentication
 
-from .config_cache import cached_config, invalidate
+from .config_cache import cached_config, invalidate, is_login_stamp
 
 NAME = "api-tokens"
 MAX_REMEMBERED = 10_000
+# A token is checked again after this long even if no revocation was heard: publishing one
+# can fail while Redis is unreachable (the cache ignores its errors), and a revoked token
+# must not stay trusted for good.
+RECHECK_SECONDS = 60.0
 
 
 def _remembered() -> dict:
     return cached_config(NAME, dict)
 
 
-def forget_tokens(**kwargs) -> None:
+def forget_tokens(update_fields=None, **kwargs) -> None:
     """Signal receiver (apps.py): every process checks its tokens again."""
-    invalidate(NAME)
+    if not is_login_stamp(update_fields):
+        invalidate(NAME)
 
 
 class CachedTokenAuthentication(TokenAuthentication):
@@ -42,10 +48,10 @@ class CachedTokenAuthentication(TokenAuthentication):
             return super().authenticate_credentials(key)
         remembered = _remembered()
         found = remembered.get(key)
-        if found is None:
-            found = super().authenticate_credentials(key)
+        if found is None or time.monotonic() - found[2] > RECHECK_SECONDS:
+            user, token = super().authenticate_credentials(key)
             if len(remembered) >= MAX_REMEMBERED:
                 remembered.clear()
-            remembered[key] = found
-        user, token = found
+            found = remembered[key] = (user, token, time.monotonic())
+        user, token, _checked = found
         return copy.copy(user), token

@@ -43,6 +43,9 @@ def _read_versions(names: set[str]) -> dict[str, str]:
 def _version(name: str) -> str:
     versions = getattr(_snapshot, "versions", None)
     fresh = versions is not None and time.monotonic() - _snapshot.taken <= MAX_AGE
+    if fresh and getattr(_snapshot, "uncommitted", None):
+        held = len(_snapshot.uncommitted)
+        fresh = len(_uncommitted()) == held  # a transaction ended: its private versions go
     if not fresh or name not in versions:
         _snapshot.versions = {**_read_versions(set(_local) | {name}), **_uncommitted()}
         _snapshot.taken = time.monotonic()
@@ -107,6 +110,12 @@ def _publish(names: tuple[str, ...], *, own: bool = True) -> None:
         cache.set(_version_key(name), token, None)
         if versions is not None:
             versions[name] = token
+
+
+def is_login_stamp(update_fields) -> bool:
+    """A user saved only to note a sign-in (Django's update_last_login): no config a user
+    change invalidates (tokens, queue choices, analytics viewers) depends on it."""
+    return update_fields is not None and set(update_fields) == {"last_login"}
 
 
 def forget_versions(**kwargs) -> None:

@@ -11,7 +11,7 @@ class TicketsConfig(AppConfig):
         # Cache invalidation only (no domain logic): admin edits reach every process's cache.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from helpdesk.config_cache import invalidate
+        from helpdesk.config_cache import invalidate, is_login_stamp
 
         from . import models
 
@@ -23,7 +23,11 @@ class TicketsConfig(AppConfig):
         }  # fmt: skip
 
         def bump(names):
-            return lambda sender, **kwargs: invalidate(*names)
+            def receiver(sender, update_fields=None, **kwargs) -> None:
+                if not is_login_stamp(update_fields):  # a sign-in changes no config
+                    invalidate(*names)
+
+            return receiver
 
         self._receivers = []  # keep references: signals hold receivers weakly
         for model, names in watched.items():

@@ -94,3 +94,15 @@ def test_the_setting_follows_the_shared_cache():
 
     shared = "RedisCache" in configured.CACHES["default"]["BACKEND"]
     assert configured.API_TOKENS_REMEMBERED is shared
+
+
+def test_a_remembered_token_is_checked_again_after_a_while(agent, monkeypatch):
+    from helpdesk import api_auth
+
+    client = _client(Token.objects.create(user=agent).key)
+    assert _token_queries(client) == (200, 1)
+    now = api_auth.time.monotonic()
+    later = now + api_auth.RECHECK_SECONDS + 1
+    monkeypatch.setattr(api_auth.time, "monotonic", lambda: later)
+    assert _token_queries(client) == (200, 1)  # even if no revocation reached this process
+    assert _token_queries(client) == (200, 0)

@@ -99,3 +99,30 @@ def test_a_long_transaction_keeps_its_own_changes_when_the_snapshot_is_read_agai
     monkeypatch.setattr(config_cache.time, "monotonic", lambda: now + config_cache.MAX_AGE + 1)
     assert config_cache.cached_config("h", lambda: loads.append(1) or "again") == "mine"
     assert loads == [1]
+
+
+def test_a_rolled_back_change_is_dropped_within_the_same_request():
+    from django.db import transaction
+
+    assert config_cache.cached_config("i", lambda: "old") == "old"
+    try:
+        with transaction.atomic():
+            config_cache.invalidate("i")
+            assert config_cache.cached_config("i", lambda: "rolled back") == "rolled back"
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    # No request_started here: the private version goes as soon as its transaction has ended.
+    assert config_cache.cached_config("i", lambda: "committed rows") == "committed rows"
+
+
+def test_a_sign_in_invalidates_no_config(agent):
+    from django.contrib.auth.models import update_last_login
+
+    config_cache.cached_config("api-tokens", dict)
+    before = cache.get(config_cache._version_key("api-tokens"))
+    update_last_login(None, agent)
+    assert cache.get(config_cache._version_key("api-tokens")) == before
+    agent.name = "Renamed"
+    agent.save()
+    assert cache.get(config_cache._version_key("api-tokens")) != before
