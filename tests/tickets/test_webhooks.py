@@ -273,3 +273,23 @@ def test_no_transaction_is_open_while_a_receiver_answers(receiver, monkeypatch):
     )
     deliver_webhook(delivery.pk)
     assert seen == [False]
+
+
+def test_a_worker_dying_mid_send_still_uses_up_an_attempt(receiver, ticket_now, monkeypatch):
+    class WorkerKilled(BaseException):
+        pass
+
+    Receiver.statuses = [500]
+    _hook(receiver)
+    ticket_now()
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+
+    def killed(*args, **kwargs):
+        raise WorkerKilled
+
+    monkeypatch.setattr(http, "post", killed)
+    with pytest.raises(WorkerKilled):
+        deliver_webhook(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2 and delivery.status == DeliveryStatus.PENDING

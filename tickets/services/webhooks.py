@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from helpdesk.celery import enqueue_on_commit
@@ -97,12 +97,11 @@ def deliver_webhook(delivery_id: int) -> bool:
     claimed = WebhookDelivery.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
         pk=delivery_id, status=DeliveryStatus.PENDING,
-    ).update(next_attempt_at=lease_until)  # fmt: skip
+    ).update(next_attempt_at=lease_until, attempts=F("attempts") + 1)  # fmt: skip
     if not claimed:
         return False  # delivered, given up, claimed by another worker, or not due yet
     delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
-    ok = _attempt(delivery)
-    delivery.attempts += 1
+    ok = _attempt(delivery)  # counted by the claim: a worker dying mid-send still uses one up
     if ok:
         delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, timezone.now()
         delivery.next_attempt_at = None
