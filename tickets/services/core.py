@@ -167,16 +167,6 @@ def _create_ticket(
     fingerprint = ""
     if idempotency_key:
         fingerprint = _request_hash(subject=subject, body=body, requester=requester.pk)
-        # A repeated key is caught by its unique index when it is stored, which rolls this
-        # call back: one query fewer for every first request. With files, ask first, so that
-        # a replay stores no file twice.
-        if (
-            files
-            and IdempotencyKey.objects.filter(
-                scope=idempotency_scope, key=idempotency_key[:200]
-            ).exists()
-        ):
-            raise _DuplicateRequest(idempotency_scope, idempotency_key, fingerprint)
     queue, language = queue or _default_queue(), language or requester.language
     tag_objects = _tags(tags) if tags else []
     assignee_id = claim_agent(queue, language=language,
@@ -186,6 +176,11 @@ def _create_ticket(
         language=language, assignee_id=assignee_id,
         status=Status.OPEN if assignee_id else Status.NEW,
     )  # fmt: skip
+    if idempotency_key:
+        # A repeated key is caught by its unique index here, right after the ticket row and
+        # before any message, file or history is written; that rolls this call back. One
+        # query fewer for every first request than asking first.
+        _remember(idempotency_scope, idempotency_key, fingerprint, ticket)
     if tag_objects:
         ticket.tags.set(tag_objects)
     ticket.tag_names = sorted(t.name for t in tag_objects)  # the API's 201 body: no read-back
@@ -202,8 +197,6 @@ def _create_ticket(
     if assignee_id:
         created["assignee"] = assignee_id
     _record(ticket, "created", None, created, **author)
-    if idempotency_key:
-        _remember(idempotency_scope, idempotency_key, fingerprint, ticket)
     record_event(
         kind="ticket.created", contact_id=requester.pk, session_id=session_id,
         language=ticket.language, data={"ticket": ticket.pk, "channel": channel},

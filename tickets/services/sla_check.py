@@ -169,17 +169,12 @@ def _announce(announcements, result: CheckResult) -> None:
     record_events(events)
 
 
-def escalate(ticket, policy: PolicyRule, targets: list[str], *, users: dict | None = None) -> None:
+def escalate(ticket, policy: PolicyRule, targets: list[str], *, users: dict) -> None:
     """The policy's breach actions: notify a supervisor, raise the priority, reassign.
 
-    `users` holds the policy's supervisor and reassignment target when the caller read them
-    for a whole batch; otherwise they are read here."""
+    `users` holds the batch's supervisors and reassignment targets, read in one query."""
     from .core import update_ticket
 
-    if users is None:
-        users = get_user_model().objects.in_bulk(
-            [pk for pk in (policy.notify_user_id, policy.reassign_to_id) if pk]
-        )
     supervisor = users.get(policy.notify_user_id)
     if supervisor is not None and supervisor.is_active:
         notification = Notification.objects.create(
