@@ -14,7 +14,6 @@ from .models import (
     ImportJob,
     Organisation,
     Segment,
-    normalise_domain,
 )
 
 
@@ -27,7 +26,7 @@ class OrganisationSerializer(CachedModelSerializer):
     def validate_domains(self, value) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
             raise serializers.ValidationError("A list of domain names is required.")
-        return [normalise_domain(d) for d in value if normalise_domain(d)]
+        return value  # Organisation.save() writes them in one spelling
 
 
 class ContactSerializer(CachedModelSerializer):

@@ -38,6 +38,7 @@ from ..models import (
     normalise_domain,
 )
 from .attributes import _coerce
+from .contacts import organisation_domains
 
 BATCH = 500
 UPDATE_BATCH = 50
@@ -91,9 +92,9 @@ class _Context:
     def __init__(self, kind: str) -> None:
         self.definitions = {d.key: d for d in AttributeDefinition.objects.filter(target=kind)}
         self.organisations = {o.name.lower(): o for o in Organisation.objects.all()}
-        self.domains = {
-            normalise_domain(d): o for o in self.organisations.values() for d in o.domains or []
-        }
+        by_pk = {o.pk: o for o in self.organisations.values()}
+        # The same map (and the same choice for a domain listed twice) as every other channel.
+        self.domains = {domain: by_pk[pk] for domain, pk in organisation_domains().items()}
 
     def organisation(self, name: str) -> Organisation:
         found = self.organisations.get(name.lower())
@@ -174,7 +175,9 @@ def _apply(contact: Contact, values: dict, row: dict, context: _Context) -> None
     if values["organisation"]:
         contact.organisation = context.organisation(values["organisation"])
     elif contact.organisation_id is None:
-        contact.organisation = context.domains.get(values["email"].rsplit("@", 1)[-1])
+        contact.organisation = context.domains.get(
+            normalise_domain(values["email"].rsplit("@", 1)[-1])
+        )
     if values["attributes"]:
         contact.attributes = {**(contact.attributes or {}), **values["attributes"]}
 
