@@ -17,7 +17,7 @@ class TicketsConfig(AppConfig):
 
         watched = {
             models.SlaPolicy: ("sla",), models.BusinessHours: ("sla",), models.Holiday: ("sla",),
-            models.Queue: ("sla", "field-choices", "default-queue"),
+            models.Queue: ("sla", "field-choices", "default-queue", "queue-members"),
             models.Automation: ("automations",), models.Webhook: ("webhooks",),
             models.Macro: ("macros",), models.CannedResponse: ("canned",),
         }  # fmt: skip
@@ -38,10 +38,14 @@ class TicketsConfig(AppConfig):
         # The desk's queue and assignee choices (names, roles, who is active).
         from django.contrib.auth import get_user_model
 
-        watched_user = bump(("field-choices",))
+        watched_user = bump(("field-choices", "queue-members"))
         self._receivers.append(watched_user)
         for signal in (post_save, post_delete):
             signal.connect(watched_user, sender=get_user_model(), dispatch_uid=f"cfg-user-{signal}")
+        members = bump(("queue-members",))
+        self._receivers.append(members)
+        through = models.Queue.members.through
+        m2m_changed.connect(members, sender=through, dispatch_uid="cfg-members")
         for through in (models.SlaPolicy.queues.through, models.SlaPolicy.organisations.through):
             receiver = bump(("sla",))
             self._receivers.append(receiver)

@@ -20,8 +20,9 @@ def _key(ticket_id: int) -> str:
     return f"desk:presence:{ticket_id}"
 
 
-def touch(ticket_id: int, user) -> None:
-    """Record that this agent is viewing the ticket now."""
+def touch(ticket_id: int, user) -> list[str]:
+    """Record that this agent is viewing the ticket now; the others viewing it, as
+    other_viewers() would answer (read in the same round trip)."""
     now = time.time()
     viewers = {
         uid: entry
@@ -30,8 +31,10 @@ def touch(ticket_id: int, user) -> None:
     }
     # Read-modify-write without a lock: two simultaneous heartbeats may drop one entry, which
     # the next heartbeat (10 s later) restores. Cheaper than a lock for a hint like this.
+    others = sorted(name for uid, (name, _seen) in viewers.items() if uid != user.pk)
     viewers[user.pk] = (user.get_short_name(), now)
     cache.set(_key(ticket_id), viewers, PRESENCE_TTL)
+    return others
 
 
 def leave(ticket_id: int, user) -> None:

@@ -10,6 +10,17 @@ from django.utils.translation import get_language_info
 register = template.Library()
 
 
+@register.simple_tag
+def ui_languages() -> list[dict]:
+    """Every UI language's code, native name and direction, for the language switcher (no URL
+    is built: the switcher posts to set_language, which translates the page's URL itself)."""
+    return [
+        {"code": code, "name": get_language_info(code)["name_local"],
+         "bidi": get_language_info(code)["bidi"]}
+        for code, _name in settings.LANGUAGES
+    ]  # fmt: skip
+
+
 @register.simple_tag(takes_context=True)
 def language_alternates(context) -> list[dict]:
     """Every UI language with this page's URL in it, its native name and its direction."""

@@ -45,3 +45,47 @@ def test_anonymous_and_deactivated_users_see_nothing(agent):
     assert not visible_tickets(AnonymousUser()).exists()
     agent.is_active = False
     assert not visible_tickets(agent).exists()
+
+
+def test_a_membership_change_is_seen_on_the_next_read(agent, client):
+    """Queue memberships are cached per process: adding, removing and deleting must all reach
+    the next request (the desk page checks visibility against that cache)."""
+    from tickets.selectors import member_queue_ids
+
+    queue = make_queue("Billing")
+    ticket = make_ticket(queue=queue)
+    client.force_login(agent)
+    page = f"/desk/tickets/{ticket.pk}/"
+    assert client.get(page).status_code == 404
+    queue.members.add(agent)
+    assert client.get(page).status_code == 200
+    assert list(visible_tickets(agent)) == [ticket]
+    agent.queues.remove(queue)
+    assert client.get(page).status_code == 404
+    agent.queues.add(queue)
+    assert member_queue_ids(agent) == {queue.pk}
+    queue.members.clear()
+    assert member_queue_ids(agent) == frozenset()
+    assert not visible_tickets(agent).exists()
+
+
+def test_can_see_agrees_with_visible_tickets(agent, admin_user, make_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    from tickets.selectors import can_see
+
+    alice = make_user(email="alice@example.com")
+    colleague = make_user(role="agent")
+    mine = make_queue("Returns", members=[agent])
+    theirs = make_queue("Billing", members=[colleague])
+    tickets = [
+        make_ticket(queue=mine), make_ticket(queue=theirs), make_ticket(queue=None),
+        make_ticket(email="alice@example.com", user=alice, queue=theirs),
+    ]  # fmt: skip
+    tickets[1].assignee = agent
+    tickets[1].save(update_fields=["assignee"])
+    users = [agent, colleague, admin_user, alice, AnonymousUser()]
+    for user in users:
+        visible = set(visible_tickets(user))
+        for ticket in tickets:
+            assert can_see(user, ticket) == (ticket in visible), (user, ticket)

@@ -32,9 +32,9 @@ from .desk_forms import ComposeForm, FieldsForm, ReferenceForm, VersionedForm
 def desk_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     """The ticket page: timeline, customer context, fields and the composer."""
     ticket = page_ticket(request.user, pk)
-    presence.touch(ticket.pk, request.user)
+    viewers = presence.touch(ticket.pk, request.user)
     touch_agent(request.user)  # activity keeps an online agent online (at most a write a minute)
-    return render_ticket_page(request, ticket)
+    return render_ticket_page(request, ticket, viewers=viewers)
 
 
 @require_POST
