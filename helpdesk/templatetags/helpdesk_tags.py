@@ -5,9 +5,50 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language_info
+from django.utils.timesince import timesince, timeuntil
+from django.utils.timezone import localtime
+from django.utils.translation import get_language_info, ngettext
 
 register = template.Library()
+
+
+class _Plural:
+    """One of Django's TIME_STRINGS, translated when it is formatted: Django's own are
+    ngettext_lazy() objects, and each `%` on one builds a new lazy proxy class (~70 µs)."""
+
+    def __init__(self, singular: str, plural: str) -> None:
+        self.singular, self.plural = singular, plural
+
+    def __mod__(self, params: dict) -> str:
+        return ngettext(self.singular, self.plural, params["num"]) % params
+
+
+# Django's msgids, so Django's own catalogs translate them.
+TIME_STRINGS = {
+    name: _Plural(f"%(num)d {name}", f"%(num)d {name}s")
+    for name in ("year", "month", "week", "day", "hour", "minute")
+}
+
+
+def time_between(earlier, later, *, until: bool = False) -> str:
+    """timesince(earlier, later) ("3 hours, 2 minutes"), or timeuntil when `until`, worded
+    as Django's filters word it."""
+    if until:
+        return timeuntil(earlier, later, time_strings=TIME_STRINGS)
+    return timesince(earlier, later, time_strings=TIME_STRINGS)
+
+
+@register.filter
+def since(value, now=None) -> str:
+    """`|timesince`, without its per-call lazy translations; "" for no date."""
+    return time_between(value, now) if value else ""
+
+
+@register.filter
+def isotime(value) -> str:
+    """The datetime in ISO 8601, in the current time zone: what `|date:'c'` writes, without
+    building a DateFormat (~70 µs) for it."""
+    return localtime(value).isoformat() if value else ""
 
 
 @register.simple_tag

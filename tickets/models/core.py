@@ -184,6 +184,22 @@ class Ticket(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    # Django's get_FOO_display() flattens the field's choices into a new dict on every call
+    # (~50 µs here): two per row made a fifth of the desk list's template time.
+    def get_status_display(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+    def get_priority_display(self) -> str:
+        return str(_PRIORITY_LABELS.get(self.priority, self.priority))
+
+    def get_channel_display(self) -> str:
+        return str(_CHANNEL_LABELS.get(self.channel, self.channel))
+
+
+_STATUS_LABELS, _PRIORITY_LABELS, _CHANNEL_LABELS = (
+    dict(choices.choices) for choices in (Status, Priority, Channel)
+)
+
 
 class MessageKind(models.TextChoices):
     PUBLIC = "public", _("Public reply")
