@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.forms import ModelChoiceField
 
+from .choices import field_choices
 from .models import OPEN_STATUSES, REFERENCE_PREFIX, Channel, Priority, Queue, Status, Ticket
-from .selectors import visible_tickets
+from .selectors import member_queue_ids, visible_tickets
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -81,14 +82,22 @@ class FilterForm(forms.Form):
         widget=forms.Select(choices=[(25, "25"), (50, "50"), (100, "100")]),
     )  # fmt: skip
 
-    def __init__(self, *args, agents=(), user=None, **kwargs) -> None:
+    def __init__(self, *args, agents=(), queues=None, user=None, **kwargs) -> None:
+        """`agents` and `queues`: (pk, name) options, as field_choices() gives them; `queues`
+        None reads the queue options from the database."""
         kwargs.setdefault("auto_id", "filter_%s")
         super().__init__(*args, **kwargs)
+        queue = self.fields["queue"]
         if user is not None and not user.is_helpdesk_admin:
             # Other queues' tickets are invisible to this agent: offering them would only confuse.
-            self.fields["queue"].queryset = user.queues.all()
+            queue.queryset = user.queues.all()  # what a chosen queue is validated against
+            if queues is not None:
+                mine = member_queue_ids(user)
+                queues = [(pk, name) for pk, name in queues if pk in mine]
+        if queues is not None:
+            queue.choices = [("", queue.empty_label), *queues]
         choices = [("", _("Anyone")), ("me", _("Me")), ("nobody", _("Nobody"))]
-        choices += [(str(a.pk), a.get_full_name()) for a in agents]
+        choices += [(str(pk), name) for pk, name in agents]
         self.fields["assignee"].widget = forms.Select(choices=choices)
 
     def clean_assignee(self) -> str:
@@ -299,7 +308,8 @@ def sidebar_views(user, *, counted: bool = True) -> list[SidebarView]:
     (or an empty count when `counted` is False: the list page loads the counts afterwards)."""
     visible = visible_tickets(user)
     entries = [("mine", _("My open")), ("unassigned", _("Unassigned"))]
-    entries += [(f"queue-{q.pk}", q.name) for q in user.queues.order_by("name")]
+    mine = member_queue_ids(user)
+    entries += [(f"queue-{pk}", name) for pk, name in field_choices()[0] if pk in mine]
     entries.append(("all", _("All tickets")))
 
     def count(key: str) -> str:

@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.config_cache import cached_config
 from helpdesk.forms import ModelChoiceField
-from helpdesk.models import Role
 
+from ..choices import active_agents, field_choices
 from ..models import CannedResponse, MessageKind, Priority, Queue, Status, Ticket
-
-
-def active_agents() -> QuerySet:
-    User = get_user_model()
-    agents = Q(role__in=[Role.AGENT, Role.ADMIN]) | Q(is_superuser=True)
-    return User.objects.filter(agents, is_active=True).order_by("name", "email")
-
-
-def field_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The queue and assignee options of the ticket fields form, cached until a queue or a
-    user changes (signals in apps.py)."""
-
-    def load():
-        queues = [(q.pk, str(q)) for q in Queue.objects.order_by("name")]
-        return queues, [(u.pk, str(u)) for u in active_agents()]
-
-    return cached_config("field-choices", load)
 
 
 class VersionedForm(forms.Form):
@@ -169,9 +149,13 @@ class BulkForm(forms.Form):
     tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
     ticket = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, agents=None, **kwargs) -> None:
+        """`agents`: the (pk, name) options to show, as field_choices() gives them."""
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
+        if agents is not None:
+            assignee = self.fields["assignee"]
+            assignee.choices = [("", assignee.empty_label), *agents]
         # Any number may be posted; visibility is checked by the service, not by the form.
         posted = self.data.getlist("ticket") if hasattr(self.data, "getlist") else []
         self.fields["ticket"].choices = [(v, v) for v in posted if str(v).isdigit()]
