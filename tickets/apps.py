@@ -44,8 +44,8 @@ class TicketsConfig(AppConfig):
             signal.connect(watched_user, sender=get_user_model(), dispatch_uid=f"cfg-user-{signal}")
         members = bump(("queue-members",))
         self._receivers.append(members)
-        through = models.Queue.members.through
-        m2m_changed.connect(members, sender=through, dispatch_uid="cfg-members")
+        membership = models.Queue.members.through
+        m2m_changed.connect(members, sender=membership, dispatch_uid="cfg-members")
         for through in (models.SlaPolicy.queues.through, models.SlaPolicy.organisations.through):
             receiver = bump(("sla",))
             self._receivers.append(receiver)

@@ -82,20 +82,18 @@ class FilterForm(forms.Form):
         widget=forms.Select(choices=[(25, "25"), (50, "50"), (100, "100")]),
     )  # fmt: skip
 
-    def __init__(self, *args, agents=(), queues=None, user=None, **kwargs) -> None:
-        """`agents` and `queues`: (pk, name) options, as field_choices() gives them; `queues`
-        None reads the queue options from the database."""
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        """The queue and agent options are the cached field choices (no query to show them)."""
         kwargs.setdefault("auto_id", "filter_%s")
         super().__init__(*args, **kwargs)
+        queues, agents = field_choices()
         queue = self.fields["queue"]
         if user is not None and not user.is_helpdesk_admin:
             # Other queues' tickets are invisible to this agent: offering them would only confuse.
             queue.queryset = user.queues.all()  # what a chosen queue is validated against
-            if queues is not None:
-                mine = member_queue_ids(user)
-                queues = [(pk, name) for pk, name in queues if pk in mine]
-        if queues is not None:
-            queue.choices = [("", queue.empty_label), *queues]
+            mine = member_queue_ids(user)
+            queues = [(pk, name) for pk, name in queues if pk in mine]
+        queue.choices = [("", queue.empty_label), *queues]
         choices = [("", _("Anyone")), ("me", _("Me")), ("nobody", _("Nobody"))]
         choices += [(str(pk), name) for pk, name in agents]
         self.fields["assignee"].widget = forms.Select(choices=choices)

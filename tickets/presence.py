@@ -20,18 +20,24 @@ def _key(ticket_id: int) -> str:
     return f"desk:presence:{ticket_id}"
 
 
+def _fresh(ticket_id: int, now: float) -> dict[int, tuple[str, float]]:
+    """The viewers seen within PRESENCE_TTL: {user id: (short name, last seen)}."""
+    entries = (cache.get(_key(ticket_id)) or {}).items()
+    return {uid: entry for uid, entry in entries if now - entry[1] < PRESENCE_TTL}
+
+
+def _others(viewers: dict[int, tuple[str, float]], user) -> list[str]:
+    return sorted(name for uid, (name, _seen) in viewers.items() if uid != user.pk)
+
+
 def touch(ticket_id: int, user) -> list[str]:
     """Record that this agent is viewing the ticket now; the others viewing it, as
     other_viewers() would answer (read in the same round trip)."""
     now = time.time()
-    viewers = {
-        uid: entry
-        for uid, entry in (cache.get(_key(ticket_id)) or {}).items()
-        if now - entry[1] < PRESENCE_TTL
-    }
+    viewers = _fresh(ticket_id, now)
     # Read-modify-write without a lock: two simultaneous heartbeats may drop one entry, which
     # the next heartbeat (10 s later) restores. Cheaper than a lock for a hint like this.
-    others = sorted(name for uid, (name, _seen) in viewers.items() if uid != user.pk)
+    others = _others(viewers, user)
     viewers[user.pk] = (user.get_short_name(), now)
     cache.set(_key(ticket_id), viewers, PRESENCE_TTL)
     return others
@@ -45,10 +51,7 @@ def leave(ticket_id: int, user) -> None:
 
 def other_viewers(ticket_id: int, user) -> list[str]:
     """Short names of the other agents viewing the ticket, sorted."""
-    now = time.time()
-    entries = (cache.get(_key(ticket_id)) or {}).items()
-    return sorted(name for uid, (name, seen) in entries
-                  if uid != user.pk and now - seen < PRESENCE_TTL)  # fmt: skip
+    return _others(_fresh(ticket_id, time.time()), user)
 
 
 @dataclass

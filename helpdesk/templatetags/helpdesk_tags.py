@@ -55,11 +55,8 @@ def isotime(value) -> str:
 def ui_languages() -> list[dict]:
     """Every UI language's code, native name and direction, for the language switcher (no URL
     is built: the switcher posts to set_language, which translates the page's URL itself)."""
-    return [
-        {"code": code, "name": get_language_info(code)["name_local"],
-         "bidi": get_language_info(code)["bidi"]}
-        for code, _name in settings.LANGUAGES
-    ]  # fmt: skip
+    infos = [get_language_info(code) for code, _name in settings.LANGUAGES]
+    return [{"code": i["code"], "name": i["name_local"], "bidi": i["bidi"]} for i in infos]
 
 
 @register.simple_tag(takes_context=True)
@@ -68,16 +65,8 @@ def language_alternates(context) -> list[dict]:
     request = context.get("request")
     path = request.get_full_path() if request else "/"
     alternates = []
-    for code, _name in settings.LANGUAGES:
-        info = get_language_info(code)
-        url = translate_url(path, code)
-        alternates.append(
-            {
-                "code": code,
-                "name": info["name_local"],
-                "bidi": info["bidi"],
-                "url": url,
-                "absolute_url": request.build_absolute_uri(url) if request else url,
-            }
-        )
+    for language in ui_languages():
+        url = translate_url(path, language["code"])
+        absolute_url = request.build_absolute_uri(url) if request else url
+        alternates.append({**language, "url": url, "absolute_url": absolute_url})
     return alternates

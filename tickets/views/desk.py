@@ -18,14 +18,13 @@ from ..models import Availability, Status
 from ..selectors import visible_tickets
 from ..services.bulk import bulk_update_tickets
 from ..services.routing import availability_of
-from .desk_forms import BulkForm, field_choices
+from .desk_forms import BulkForm
 
 
 @agent_required
 def desk_home(request: HttpRequest) -> HttpResponse:
     """The ticket list: a sidebar view, filters, sorting and keyset pagination."""
-    queues, agents = field_choices()  # cached: no query for the forms' options
-    form = FilterForm(request.GET, agents=agents, queues=queues, user=request.user)
+    form = FilterForm(request.GET, user=request.user)
     form.is_valid()
     filters = Filters.from_form(form)
     tickets = filter_tickets(visible_tickets(request.user), filters, request.user)
@@ -52,7 +51,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         "availability": availability_of(request.user),
         "now": timezone.now(),  # one instant for every countdown on the page
         "availability_choices": Availability.choices,
-        "bulk_form": BulkForm(agents=agents),
+        "bulk_form": BulkForm(),
         "statuses": Status.choices,
         "query": _query_without(request, "cursor"),
     }

@@ -149,13 +149,12 @@ class BulkForm(forms.Form):
     tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
     ticket = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
-    def __init__(self, *args, agents=None, **kwargs) -> None:
-        """`agents`: the (pk, name) options to show, as field_choices() gives them."""
+    def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
-        if agents is not None:
+        if not self.is_bound:  # shown, not validated: the cached choices spare a query
             assignee = self.fields["assignee"]
-            assignee.choices = [("", assignee.empty_label), *agents]
+            assignee.choices = [("", assignee.empty_label), *field_choices()[1]]
         # Any number may be posted; visibility is checked by the service, not by the form.
         posted = self.data.getlist("ticket") if hasattr(self.data, "getlist") else []
         self.fields["ticket"].choices = [(v, v) for v in posted if str(v).isdigit()]
