@@ -38,7 +38,7 @@ class TicketsConfig(AppConfig):
         # The desk's queue and assignee choices (names, roles, who is active).
         from django.contrib.auth import get_user_model
 
-        watched_user = bump(("field-choices", "queue-members"))
+        watched_user = bump(("field-choices", "queue-members", "staff"))
         self._receivers.append(watched_user)
         for signal in (post_save, post_delete):
             signal.connect(watched_user, sender=get_user_model(), dispatch_uid=f"cfg-user-{signal}")

@@ -28,3 +28,9 @@ def field_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         return queues, [(u.pk, str(u)) for u in active_agents()]
 
     return cached_config("field-choices", load)
+
+
+def staff_by_pk() -> dict:
+    """Active agents and admins by primary key, cached until a user changes (apps.py): the
+    ticket page names the authors of replies and the actors of changes without a join."""
+    return cached_config("staff", lambda: {u.pk: u for u in active_agents()})
