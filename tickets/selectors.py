@@ -45,6 +45,18 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     return qs.filter(requester__user=user)
 
 
+def visibility_key(user) -> tuple:
+    """What visible_tickets(user)'s SQL depends on, to key a compiled query by
+    (helpdesk.compiled): the same key, the same SQL."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ("nobody",)
+    if user.is_helpdesk_admin:
+        return ("admin",)
+    if user.is_agent:
+        return ("agent", user.pk, tuple(sorted(member_queue_ids(user))))
+    return ("customer", user.pk)
+
+
 def can_see(user, ticket: Ticket) -> bool:
     """visible_tickets()'s rule for one ticket already read (no query for an agent; a
     customer's check reads ticket.requester)."""

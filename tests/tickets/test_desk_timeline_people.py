@@ -82,3 +82,21 @@ def test_a_renamed_agent_is_shown_by_the_new_name(client, agent):
 
     html = _page(client, ticket)[0]
     assert "Aino Renamed" in html and "Aino Agent" not in html
+
+
+def test_their_other_tickets_follow_the_agents_queues(client, agent):
+    mine, theirs = make_queue("Support", members=[agent]), make_queue("Billing")
+    ticket = make_ticket(queue=mine, subject="Parcel late")
+    make_ticket(queue=mine, subject="Parcel damaged")
+    make_ticket(queue=theirs, subject="Invoice wrong")
+    client.force_login(agent)
+    html = _page(client, ticket)[0]
+    assert "Parcel damaged" in html and "Invoice wrong" not in html
+
+    theirs.members.add(agent)  # the compiled query's shape is keyed by the agent's queues
+    html = _page(client, ticket)[0]
+    assert "Parcel damaged" in html and "Invoice wrong" in html
+
+    mine.members.remove(agent)
+    theirs.members.remove(agent)
+    assert client.get(f"/desk/tickets/{ticket.pk}/").status_code == 404
