@@ -28,7 +28,7 @@ MAX_SHAPES = 500  # shapes keyed by user-specific values are dropped wholesale p
 
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
+    sql: str | None  # None: the queryset is empty whatever the values (e.g. .none())
     params: tuple
     slots: tuple[int | None, ...]  # for each parameter: the argument it takes, or None (fixed)
     model: type[Model]
@@ -48,6 +48,8 @@ def fetch(key: Hashable, build: Callable[..., QuerySet], *args: int, using: str 
         if len(_shapes) >= MAX_SHAPES:
             _shapes.clear()
         _shapes[(using, key)] = shape
+    if shape.sql is None:
+        return []
     values = [
         p if slot is None else args[slot] for p, slot in zip(shape.params, shape.slots, strict=True)
     ]
@@ -81,6 +83,8 @@ def _compile(build: Callable[..., QuerySet], arity: int, using: str) -> _Compile
         or queryset._fields is not None
     ):
         raise ValueError("fetch() takes a plain queryset of one model")
+    if query.is_empty():
+        return _Compiled(None, (), (), queryset.model, (), ())
     compiler = query.get_compiler(using)
     sql, params = compiler.as_sql()
     klass_info = compiler.klass_info

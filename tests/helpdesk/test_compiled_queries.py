@@ -80,3 +80,9 @@ def test_deferred_columns_and_limits(agent):
 def test_what_it_cannot_run_faithfully_is_refused(build):
     with pytest.raises(ValueError):
         compiled.fetch(("test", "refused", id(build)), build, 1)
+
+
+def test_an_empty_queryset_runs_no_query(django_assert_num_queries):
+    compiled.fetch(("test", "none"), lambda pk: Ticket.objects.filter(pk=pk).none(), 1)
+    with django_assert_num_queries(0):
+        assert compiled.fetch(("test", "none"), lambda pk: Ticket.objects.none(), 2) == []

@@ -24,7 +24,7 @@ from ..models import (
     Ticket,
     TicketChange,
     TicketLink,
-)  # fmt: skip
+)
 from ..panels import panels_for
 from ..selectors import can_see, visibility_key, visible_tickets
 from ..services.automations import macros_for
