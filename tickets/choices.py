@@ -25,12 +25,23 @@ def field_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
 
     def load():
         queues = [(q.pk, str(q)) for q in Queue.objects.order_by("name")]
-        return queues, [(u.pk, str(u)) for u in active_agents()]
+        return queues, [(pk, str(u)) for pk, u in staff_by_pk().items()]
 
     return cached_config("field-choices", load)
 
 
 def staff_by_pk() -> dict:
-    """Active agents and admins by primary key, cached until a user changes (apps.py): the
-    ticket page names the authors of replies and the actors of changes without a join."""
+    """Active agents and admins by primary key (in name order), cached until a user changes
+    (apps.py): the ticket page names the authors of replies and the actors of changes
+    without a join."""
     return cached_config("staff", lambda: {u.pk: u for u in active_agents()})
+
+
+def users_by_pk(ids) -> dict:
+    """These users by primary key: agents from the cached staff map, anyone else (a former
+    agent, a customer with an account) in one query, and only when there is one."""
+    staff = staff_by_pk()
+    users = {pk: staff[pk] for pk in ids if pk in staff}
+    if missing := set(ids) - users.keys() - {None}:
+        users.update((u.pk, u) for u in get_user_model().objects.filter(pk__in=missing))
+    return users

@@ -31,13 +31,23 @@ def member_queue_ids(user) -> frozenset[int]:
     return cached_config(MEMBERS_CONFIG, load).get(user.pk, frozenset())
 
 
+def _audience(user) -> str:
+    """Which of the rules above applies: "nobody", "admin", "agent" or "customer"."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "nobody"
+    if user.is_helpdesk_admin:
+        return "admin"
+    return "agent" if user.is_agent else "customer"
+
+
 def visible_tickets(user) -> QuerySet[Ticket]:
     qs = Ticket.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    audience = _audience(user)
+    if audience == "nobody":
         return qs.none()
-    if user.is_helpdesk_admin:
+    if audience == "admin":
         return qs
-    if user.is_agent:
+    if audience == "agent":
         # The queue ids themselves, not a join on queue members: no DISTINCT, so PostgreSQL
         # can walk the (queue, status, updated_at, id) index in order and stop after one page.
         my_queues = sorted(member_queue_ids(user))
@@ -48,23 +58,19 @@ def visible_tickets(user) -> QuerySet[Ticket]:
 def visibility_key(user) -> tuple:
     """What visible_tickets(user)'s SQL depends on, to key a compiled query by
     (helpdesk.compiled): the same key, the same SQL."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return ("nobody",)
-    if user.is_helpdesk_admin:
-        return ("admin",)
-    if user.is_agent:
-        return ("agent", user.pk, tuple(sorted(member_queue_ids(user))))
-    return ("customer", user.pk)
+    audience = _audience(user)
+    if audience == "agent":
+        return (audience, user.pk, tuple(sorted(member_queue_ids(user))))
+    return (audience, user.pk) if audience == "customer" else (audience,)
 
 
 def can_see(user, ticket: Ticket) -> bool:
     """visible_tickets()'s rule for one ticket already read (no query for an agent; a
     customer's check reads ticket.requester)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_helpdesk_admin:
-        return True
-    if user.is_agent:
+    audience = _audience(user)
+    if audience in ("nobody", "admin"):
+        return audience == "admin"
+    if audience == "agent":
         return (
             ticket.queue_id is None
             or ticket.assignee_id == user.pk

@@ -422,7 +422,8 @@ def merge_tickets(*, source: Ticket, target: Ticket, actor) -> Ticket:
 
 
 def link_tickets(*, ticket: Ticket, other: Ticket, actor) -> TicketLink:
-    """Mark two tickets as related (idempotent)."""
+    """Mark two tickets as related (idempotent). The "linked" change recorded on both is how
+    the desk's ticket page knows, without a query, that a ticket has links."""
     if ticket.pk == other.pk:
         raise TicketError("A ticket cannot be linked to itself.")
     first, second = sorted((ticket, other), key=lambda t: t.pk)

@@ -111,7 +111,7 @@ class FieldsForm(VersionedForm):
             "queue": ticket.queue_id,
             "assignee": ticket.assignee_id,
             "version": ticket.version,
-            "tags": ", ".join(_tag_names(ticket)),
+            "tags": ", ".join(ticket.tag_names),  # read with the ticket (page_ticket)
             **markers,
         }
         return cls(initial=initial)
@@ -121,11 +121,6 @@ class FieldsForm(VersionedForm):
         data["assignee"] = self.cleaned_data["assignee"]
         data["tags"] = [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
         return data
-
-
-def _tag_names(ticket: Ticket) -> list[str]:
-    names = getattr(ticket, "tag_names", None)  # read by the ticket page (page_ticket)
-    return names if names is not None else [t.name for t in ticket.tags.all()]
 
 
 class ReferenceForm(VersionedForm):
